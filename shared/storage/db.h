@@ -1,0 +1,90 @@
+// A thin RAII wrapper over one SQLite connection: the only code that sees sqlite3* and SQLite
+// result codes. Statements are prepared once and reset after each use. Not thread-safe: one Db
+// belongs to one thread at a time (SQLite's serialized mode is not relied on).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "shared/util/status.h"
+#include "shared/util/value.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace liaison::storage {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt&& other) noexcept;
+  Stmt& operator=(Stmt&& other) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binds by 1-based index. Text is copied by SQLite (SQLITE_TRANSIENT).
+  Stmt& bind(int i, const Value& v);
+  Stmt& bind(int i, std::string_view text);
+  Stmt& bind(int i, const std::string& text) { return bind(i, std::string_view(text)); }
+  Stmt& bind(int i, const char* text) { return bind(i, std::string_view(text)); }
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind_null(int i);
+  Stmt& bind_blob(int i, std::string_view bytes);
+
+  // Steps once: Result true when a row is ready, false when done.
+  Result<bool> step();
+  // Steps to completion (for statements that return no rows).
+  Status run();
+  void reset();
+
+  int column_count() const;
+  bool column_is_null(int i) const;
+  int64_t column_int(int i) const;
+  std::string column_text(int i) const;
+  std::string column_blob(int i) const;
+  Value column_value(int i) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens or creates the file (":memory:" for an in-memory database); sets WAL, NORMAL
+  // synchronous, foreign keys off (sync may deliver children before parents) and a busy timeout.
+  static Result<std::unique_ptr<Db>> open(const std::string& path, bool create);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  Status exec(std::string_view sql);
+  Result<Stmt> prepare(std::string_view sql);
+  int64_t changes() const;
+  int64_t last_insert_rowid() const;
+  const std::string& path() const { return path_; }
+
+  // Registers a deterministic SQL function with no arguments returning an integer.
+  Status register_flag_function(const char* name, const bool* flag);
+
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back when fn returns non-OK.
+  Status transaction(const std::function<Status()>& fn);
+  bool in_transaction() const;
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+};
+
+// A Status for the last error on db with the given context.
+Status sqlite_error(sqlite3* db, std::string_view context);
+
+}  // namespace liaison::storage

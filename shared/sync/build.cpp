@@ -1,0 +1,132 @@
+// Building a changeset: every change known here that a peer's version vector has not covered,
+// origin by origin in sequence order, each with only the fields it still holds (a field
+// overwritten since is carried by the change that overwrote it).
+#include <fmt/format.h>
+
+#include "shared/storage/migrations.h"
+#include "shared/sync/pending.h"
+#include "shared/sync/replica.h"
+#include "shared/sync/table_stmts.h"
+
+namespace liaison::sync {
+
+class Replica::Builder {
+ public:
+  explicit Builder(Replica& r) : r_(r) {
+    cs_.schema_version = static_cast<uint32_t>(storage::latest_version(storage::embedded_migrations()));
+    cs_.sender = r.info_.id;
+  }
+
+  uint32_t origin(uint32_t local) {
+    auto [it, added] = origin_map_.try_emplace(local, static_cast<uint32_t>(cs_.origins.size()));
+    if (added) cs_.origins.push_back(r_.origins_[local]);
+    return it->second;
+  }
+
+  uint32_t table(const TablePolicy& t) {
+    auto [it, added] = table_map_.try_emplace(t.id, static_cast<uint32_t>(cs_.tables.size()));
+    if (added) {
+      wire::TableHeader h{t.name, {}};
+      for (const ColumnPolicy& c : t.columns) h.columns.push_back(c.name);
+      cs_.tables.push_back(std::move(h));
+    }
+    return it->second;
+  }
+
+  // Appends the change (local origin, seq) if any of its fields survive here.
+  Status emit(uint32_t local_origin, uint64_t seq, int table_id, const std::string& row_id,
+              uint64_t hlc) {
+    if (table_id < 0 || static_cast<size_t>(table_id) >= tables().size())
+      return Status::corruption(fmt::format("_log table {}", table_id));
+    const TablePolicy& t = sync::table(table_id);
+    LIAISON_ASSIGN_OR_RETURN(std::optional<Row> row, r_.load(t, row_id));
+    wire::Change c;
+    c.row_id = row_id;
+    c.seq = seq;
+    c.hlc = hlc;
+    if (row) {
+      const FieldClock& marker = row->clock.fields[static_cast<size_t>(t.create_marker)];
+      c.create = marker.stamp.origin == local_origin && marker.seq == seq;
+      for (size_t i = 1; i < t.columns.size(); ++i) {
+        const FieldClock& f = row->clock.fields[i];
+        if (f.stamp.origin != local_origin || f.seq != seq) continue;
+        if (c.create && is_null(row->values[i])) continue;  // absent means null in a creation
+        wire::FieldChange fc{static_cast<uint32_t>(i), row->values[i], f.base.hlc, 0};
+        if (f.base.hlc != 0) fc.base_origin = origin(f.base.origin);
+        c.fields.push_back(std::move(fc));
+      }
+      if (c.fields.empty() && !c.create) return {};
+    } else {
+      LIAISON_ASSIGN_OR_RETURN(std::optional<std::string> body, pending_body(local_origin, seq));
+      if (!body) return {};
+      LIAISON_ASSIGN_OR_RETURN(std::vector<PendingField> fields, decode_pending(*body));
+      for (PendingField& f : fields) {
+        wire::FieldChange fc{static_cast<uint32_t>(f.column), std::move(f.value), f.base.hlc, 0};
+        if (f.base.hlc != 0) fc.base_origin = origin(f.base.origin);
+        c.fields.push_back(std::move(fc));
+      }
+    }
+    c.table = table(t);
+    c.origin = origin(local_origin);
+    cs_.changes.push_back(std::move(c));
+    return {};
+  }
+
+  Result<std::optional<std::string>> pending_body(uint32_t origin, uint64_t seq) {
+    if (!pending_q_) {
+      LIAISON_ASSIGN_OR_RETURN(pending_q_,
+                               r_.db_->prepare("SELECT body FROM _pending WHERE origin=? AND seq=?"));
+    }
+    pending_q_->bind(1, static_cast<int64_t>(origin)).bind(2, static_cast<int64_t>(seq));
+    LIAISON_ASSIGN_OR_RETURN(bool found, pending_q_->step());
+    std::optional<std::string> body;
+    if (found) body = pending_q_->column_blob(0);
+    pending_q_->reset();
+    return body;
+  }
+
+  Result<wire::Changeset> run(const VersionVector& peer, size_t max_changes) {
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
+                             r_.db_->prepare("SELECT seq, tbl, row_id, hlc FROM _log "
+                                             "WHERE origin = ? AND seq > ? ORDER BY seq"));
+    std::map<uint32_t, uint64_t> known(r_.vv_.begin(), r_.vv_.end());
+    for (const auto& [local, have] : known) {
+      auto it = peer.find(r_.origins_[local]);
+      uint64_t from = it == peer.end() ? 0 : it->second;
+      if (have <= from) continue;
+      uint64_t to = have;
+      q.bind(1, static_cast<int64_t>(local)).bind(2, static_cast<int64_t>(from));
+      bool full = false;
+      for (;;) {
+        LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
+        if (!more) break;
+        if (cs_.changes.size() >= max_changes) {
+          full = true;
+          to = static_cast<uint64_t>(q.column_int(0)) - 1;
+          break;
+        }
+        LIAISON_RETURN_IF_ERROR(emit(local, static_cast<uint64_t>(q.column_int(0)),
+                                     static_cast<int>(q.column_int(1)), q.column_text(2),
+                                     static_cast<uint64_t>(q.column_int(3))));
+      }
+      q.reset();
+      if (to > from) cs_.ranges.push_back({origin(local), from, to});
+      if (full) break;
+    }
+    return std::move(cs_);
+  }
+
+ private:
+  Replica& r_;
+  wire::Changeset cs_;
+  std::map<uint32_t, uint32_t> origin_map_;
+  std::map<int, uint32_t> table_map_;
+  std::optional<storage::Stmt> pending_q_;
+};
+
+Result<wire::Changeset> Replica::changes_since(const VersionVector& peer, size_t max_changes) {
+  Builder b(*this);
+  return b.run(peer, max_changes);
+}
+
+}  // namespace liaison::sync
