@@ -1,0 +1,31 @@
+# Shared by tools/test and tools/demo: install what is missing, configure and build.
+# Source it; it defines functions and changes nothing by itself.
+
+LIAISON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Installs the packages of tools/deps.txt that are not installed yet.
+ensure_deps() {
+  local missing=()
+  local pkg
+  while read -r pkg; do
+    pkg="${pkg%%#*}"
+    pkg="$(echo "$pkg" | tr -d '[:space:]')"
+    [ -n "$pkg" ] || continue
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done < "$LIAISON_ROOT/tools/deps.txt"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Configures and builds into $1 (default build/) with the remaining arguments passed to cmake.
+build_tree() {
+  local dir="${1:-$LIAISON_ROOT/build}"
+  shift || true
+  cmake -S "$LIAISON_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j 2
+}
