@@ -50,6 +50,19 @@ Stmt& Stmt::bind(int i, int64_t v) {
   return *this;
 }
 
+Stmt& Stmt::bind_blob_ref(int i, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+  return *this;
+}
+
+Stmt& Stmt::bind_ref(int i, const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    sqlite3_bind_text(stmt_, i, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
+    return *this;
+  }
+  return bind(i, v);
+}
+
 Stmt& Stmt::bind_null(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
@@ -120,8 +133,10 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
   }
   std::unique_ptr<Db> db(new Db(raw, path));
   sqlite3_busy_timeout(raw, 10000);
+  // No journal_mode here: switching a file to WAL writes to it, and a file that will be refused
+  // (a newer schema) must be left untouched. Callers switch once they know (Replica::open).
   LIAISON_RETURN_IF_ERROR(db->exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"));
+      "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;"));
   return db;
 }
 

@@ -33,8 +33,12 @@ class Stmt {
   Stmt& bind(int i, const std::string& text) { return bind(i, std::string_view(text)); }
   Stmt& bind(int i, const char* text) { return bind(i, std::string_view(text)); }
   Stmt& bind(int i, int64_t v);
+  // Binds without copying. REQUIRES: v outlives the next step()/reset() of this statement.
+  Stmt& bind_ref(int i, const Value& v);
   Stmt& bind_null(int i);
   Stmt& bind_blob(int i, std::string_view bytes);
+  // Binds without copying. REQUIRES: bytes outlive the next step()/reset() of this statement.
+  Stmt& bind_blob_ref(int i, std::string_view bytes);
 
   // Steps once: Result true when a row is ready, false when done.
   Result<bool> step();
@@ -56,8 +60,9 @@ class Stmt {
 
 class Db {
  public:
-  // Opens or creates the file (":memory:" for an in-memory database); sets WAL, NORMAL
-  // synchronous, foreign keys off (sync may deliver children before parents) and a busy timeout.
+  // Opens or creates the file (":memory:" for an in-memory database); sets NORMAL synchronous,
+  // foreign keys off (sync may deliver children before parents) and a busy timeout. It writes
+  // nothing: the caller switches the file to WAL once it knows it may change it.
   static Result<std::unique_ptr<Db>> open(const std::string& path, bool create);
   ~Db();
   Db(const Db&) = delete;

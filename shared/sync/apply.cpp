@@ -15,13 +15,13 @@ namespace liaison::sync {
 
 struct Incoming {
   int column;
-  const Value* value;
+  Value* value;  // points into the changeset or a pending body; may be moved from on creation
   Stamp base;
 };
 
 class Replica::Applier {
  public:
-  Applier(Replica& r, const wire::Changeset& cs) : r_(r), cs_(cs) {}
+  Applier(Replica& r, wire::Changeset& cs) : r_(r), cs_(cs) {}
 
   // Checks everything that does not need the database: known tables and columns, one range per
   // origin, every change inside its origin's range and in increasing sequence order.
@@ -41,22 +41,30 @@ class Replica::Applier {
       }
       tables_.push_back({t, std::move(cols)});
     }
+    // Indices are checked here as well as in decode(): a changeset may be built in memory.
     range_of_.assign(cs_.origins.size(), -1);
     for (size_t i = 0; i < cs_.ranges.size(); ++i) {
       uint32_t o = cs_.ranges[i].origin;
+      if (o >= cs_.origins.size()) return Status::corruption("range origin out of range");
       if (range_of_[o] >= 0) return Status::corruption("two ranges for one origin");
       range_of_[o] = static_cast<int>(i);
     }
     std::vector<uint64_t> last(cs_.origins.size(), 0);
     for (const wire::Change& c : cs_.changes) {
+      if (c.table >= tables_.size() || c.origin >= cs_.origins.size() || c.row_id.empty())
+        return Status::corruption("change table, origin or id out of range");
       int ri = range_of_[c.origin];
       if (ri < 0) return Status::corruption("change outside every range");
       const wire::Range& r = cs_.ranges[static_cast<size_t>(ri)];
       if (c.seq <= r.from || c.seq > r.to || c.seq <= last[c.origin])
         return Status::corruption(fmt::format("change seq {} out of order or range", c.seq));
       last[c.origin] = c.seq;
-      for (const wire::FieldChange& f : c.fields)
+      for (const wire::FieldChange& f : c.fields) {
+        if (f.column >= tables_[c.table].columns.size() ||
+            (f.base_hlc != 0 && f.base_origin >= cs_.origins.size()))
+          return Status::corruption("field column or base out of range");
         if (tables_[c.table].columns[f.column] == 0) return Status::corruption("field is the id");
+      }
     }
     return {};
   }
@@ -76,7 +84,7 @@ class Replica::Applier {
         ++stats.gaps;
       }
     }
-    for (const wire::Change& c : cs_.changes) {
+    for (wire::Change& c : cs_.changes) {
       uint32_t o = local[c.origin];
       if (skip[c.origin]) continue;
       if (c.seq <= r_.vv_[o]) {
@@ -103,26 +111,33 @@ class Replica::Applier {
     std::vector<int> columns;
   };
 
-  Status apply_change(const wire::Change& c, uint32_t origin, const std::vector<uint32_t>& local) {
+  Status apply_change(wire::Change& c, uint32_t origin, const std::vector<uint32_t>& local) {
     const MappedTable& mt = tables_[c.table];
     const TablePolicy& t = *mt.policy;
     std::vector<Incoming> in;
     in.reserve(c.fields.size());
-    for (const wire::FieldChange& f : c.fields) {
+    for (wire::FieldChange& f : c.fields) {
       int col = mt.columns[f.column];
-      if (!check_type(t, col, f.value).is_ok())
-        return refuse(c, origin, t, "type:" + t.columns[static_cast<size_t>(col)].name);
+      const ColumnPolicy& cp = t.columns[static_cast<size_t>(col)];
+      if (!check_type(t, col, f.value).is_ok()) return refuse(c, origin, t, "type:" + cp.name);
+      // An edit may not empty a required field (capture refuses it too); a creation may leave
+      // out an editable one that a later edit replaced, so creations are checked in create_row.
+      bool empty = is_null(f.value) || f.value == Value{std::string()};
+      if (!c.create && cp.required && empty) return refuse(c, origin, t, "required:" + cp.name);
       Stamp base = f.base_hlc ? Stamp{f.base_hlc, local[f.base_origin]} : Stamp{};
       in.push_back({col, &f.value, base});
     }
     Stamp stamp{c.hlc, origin};
-    LIAISON_ASSIGN_OR_RETURN(std::optional<Row> row, r_.load(t, c.row_id));
-    if (!row) {
-      if (!c.create) return keep_pending(c, origin, t, in);
-      return create_row(c, origin, t, in);
+    if (c.create) {
+      LIAISON_ASSIGN_OR_RETURN(bool created, create_row(c, origin, t, in));
+      if (created) return {};
     }
+    // Refused before looking for the row: kept in _pending instead, it would be relayed and
+    // later merged as an "immutable" conflict, so replicas would disagree about it.
     if (t.kind == TableKind::kAppendOnly && !c.create)
       return refuse(c, origin, t, "append_only");
+    LIAISON_ASSIGN_OR_RETURN(std::optional<Row> row, r_.load(t, c.row_id));
+    if (!row) return keep_pending(c, origin, t, in);
     bool changed = false;
     LIAISON_RETURN_IF_ERROR(merge(t, *row, in, stamp, c.seq, changed));
     if (changed) LIAISON_RETURN_IF_ERROR(r_.store_row(t, *row, false));
@@ -130,22 +145,37 @@ class Replica::Applier {
     return r_.log_change(origin, c.seq, t, c.row_id, c.hlc);
   }
 
-  Status create_row(const wire::Change& c, uint32_t origin, const TablePolicy& t,
-                    const std::vector<Incoming>& in) {
+  // Creates the row when its id is new here: Result true when done (or refused), false when
+  // the row exists and the change must be merged into it instead (values are then put back).
+  Result<bool> create_row(const wire::Change& c, uint32_t origin, const TablePolicy& t,
+                          const std::vector<Incoming>& in) {
     size_t n = t.columns.size();
     Row row;
     row.values.assign(n, Value{});
     row.values[0] = c.row_id;
-    for (const Incoming& f : in) row.values[static_cast<size_t>(f.column)] = *f.value;
-    if (!check_required(t, row.values).is_ok()) return refuse(c, origin, t, "required");
+    for (const Incoming& f : in) row.values[static_cast<size_t>(f.column)] = std::move(*f.value);
+    auto put_back = [&] {
+      for (const Incoming& f : in) *f.value = std::move(row.values[static_cast<size_t>(f.column)]);
+    };
+    if (!check_required(t, row.values, /*immutable_only=*/true).is_ok()) {
+      put_back();
+      LIAISON_RETURN_IF_ERROR(refuse(c, origin, t, "required"));
+      return true;
+    }
     row.clock.fields.assign(n, FieldClock{{c.hlc, origin}, c.seq, {}});
+    LIAISON_ASSIGN_OR_RETURN(bool inserted, r_.insert_row_if_absent(t, row));
+    if (!inserted) {
+      put_back();
+      return false;
+    }
     if (r_.pending_rows_ > 0) {
       bool changed = false;
       LIAISON_RETURN_IF_ERROR(merge_pending(t, row, changed));
+      if (changed) LIAISON_RETURN_IF_ERROR(r_.store_row(t, row, false));
     }
-    LIAISON_RETURN_IF_ERROR(r_.store_row(t, row, true));
     ++stats_->applied;
-    return r_.log_change(origin, c.seq, t, c.row_id, c.hlc);
+    LIAISON_RETURN_IF_ERROR(r_.log_change(origin, c.seq, t, c.row_id, c.hlc));
+    return true;
   }
 
   // Merges incoming fields into row; sets changed when the row must be written back.
@@ -213,7 +243,7 @@ class Replica::Applier {
       auto seq = static_cast<uint64_t>(q.column_int(1));
       LIAISON_ASSIGN_OR_RETURN(std::vector<PendingField> fields, decode_pending(q.column_blob(3)));
       std::vector<Incoming> in;
-      for (const PendingField& f : fields) in.push_back({f.column, &f.value, f.base});
+      for (PendingField& f : fields) in.push_back({f.column, &f.value, f.base});
       LIAISON_RETURN_IF_ERROR(merge(t, row, in, stamp, seq, changed));
       ++merged;
     }
@@ -238,13 +268,13 @@ class Replica::Applier {
   }
 
   Replica& r_;
-  const wire::Changeset& cs_;
+  wire::Changeset& cs_;
   std::vector<MappedTable> tables_;
   std::vector<int> range_of_;
   ApplyStats* stats_ = nullptr;
 };
 
-Result<ApplyStats> Replica::apply(const wire::Changeset& cs) {
+Result<ApplyStats> Replica::apply(wire::Changeset cs) {
   if (in_write_) return Status::internal("apply() inside write()");
   Applier a(*this, cs);
   LIAISON_RETURN_IF_ERROR(a.validate());

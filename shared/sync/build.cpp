@@ -1,6 +1,8 @@
 // Building a changeset: every change known here that a peer's version vector has not covered,
 // origin by origin in sequence order, each with only the fields it still holds (a field
 // overwritten since is carried by the change that overwrote it).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "shared/storage/migrations.h"
@@ -45,6 +47,7 @@ class Replica::Builder {
     c.seq = seq;
     c.hlc = hlc;
     if (row) {
+      c.fields.reserve(t.columns.size() - 1);
       const FieldClock& marker = row->clock.fields[static_cast<size_t>(t.create_marker)];
       c.create = marker.stamp.origin == local_origin && marker.seq == seq;
       for (size_t i = 1; i < t.columns.size(); ++i) {
@@ -85,34 +88,72 @@ class Replica::Builder {
     return body;
   }
 
+  // Emits in timestamp order across origins: an edit made after seeing a record's creation has
+  // a greater timestamp, so receivers meet creations before the edits of them (no pending
+  // detour), and each origin's changes stay in sequence order since its clock only increases.
   Result<wire::Changeset> run(const VersionVector& peer, size_t max_changes) {
+    struct Entry {
+      uint64_t hlc;
+      uint64_t key;  // hlc, raised to the origin's previous key: see below
+      uint32_t origin;
+      uint64_t seq;
+      int table;
+      std::string row_id;
+    };
     LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
                              r_.db_->prepare("SELECT seq, tbl, row_id, hlc FROM _log "
                                              "WHERE origin = ? AND seq > ? ORDER BY seq"));
-    std::map<uint32_t, uint64_t> known(r_.vv_.begin(), r_.vv_.end());
-    for (const auto& [local, have] : known) {
+    std::vector<Entry> entries;
+    std::map<uint32_t, uint64_t> from_of;
+    for (const auto& [local, have] : std::map<uint32_t, uint64_t>(r_.vv_.begin(), r_.vv_.end())) {
       auto it = peer.find(r_.origins_[local]);
       uint64_t from = it == peer.end() ? 0 : it->second;
       if (have <= from) continue;
-      uint64_t to = have;
+      from_of[local] = from;
       q.bind(1, static_cast<int64_t>(local)).bind(2, static_cast<int64_t>(from));
-      bool full = false;
+      // An origin's timestamps rise with its sequence only if it is honest and was never restored
+      // from an older copy; a receiver refuses a changeset whose origin goes back in sequence, so
+      // the sort key never falls within one origin (a running maximum of its timestamps).
+      uint64_t floor = 0;
       for (;;) {
         LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
         if (!more) break;
-        if (cs_.changes.size() >= max_changes) {
-          full = true;
-          to = static_cast<uint64_t>(q.column_int(0)) - 1;
-          break;
-        }
-        LIAISON_RETURN_IF_ERROR(emit(local, static_cast<uint64_t>(q.column_int(0)),
-                                     static_cast<int>(q.column_int(1)), q.column_text(2),
-                                     static_cast<uint64_t>(q.column_int(3))));
+        auto hlc = static_cast<uint64_t>(q.column_int(3));
+        floor = std::max(floor, hlc);
+        entries.push_back({hlc, floor, local, static_cast<uint64_t>(q.column_int(0)),
+                           static_cast<int>(q.column_int(1)), q.column_text(2)});
       }
       q.reset();
-      if (to > from) cs_.ranges.push_back({origin(local), from, to});
-      if (full) break;
     }
+    std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+      if (a.key != b.key) return a.key < b.key;
+      if (a.origin != b.origin) return r_.origins_[a.origin] < r_.origins_[b.origin];
+      return a.seq < b.seq;
+    });
+    // Each origin's range ends at the last change taken, or covers everything known here when
+    // none of its changes was left out.
+    std::map<uint32_t, uint64_t> to_of;
+    for (const auto& [local, from] : from_of) to_of[local] = r_.vv_[local];
+    size_t taken = 0;
+    for (const Entry& e : entries) {
+      if (taken == max_changes) {
+        uint64_t& to = to_of[e.origin];
+        to = std::min(to, e.seq - 1);
+        continue;
+      }
+      ++taken;
+      LIAISON_RETURN_IF_ERROR(emit(e.origin, e.seq, e.table, e.row_id, e.hlc));
+    }
+    for (const auto& [local, from] : from_of) {
+      uint64_t to = to_of[local];
+      if (to > from) cs_.ranges.push_back({origin(local), from, to});
+    }
+    // Changes of an origin whose range was cut short must not be sent past it.
+    std::erase_if(cs_.changes, [&](const wire::Change& c) {
+      for (const wire::Range& r : cs_.ranges)
+        if (r.origin == c.origin) return c.seq > r.to;
+      return true;
+    });
     return std::move(cs_);
   }
 

@@ -8,7 +8,7 @@
 
 namespace liaison::sync {
 
-Result<std::string> Replica::insert(const TablePolicy& table, const Fields& fields, std::string id) {
+Result<std::string> Replica::insert(const TablePolicy& table, Fields fields, std::string id) {
   if (!in_write_) return Status::internal("insert() outside write()");
   bool explicit_id = !id.empty();
   if (!explicit_id) id = new_id();
@@ -16,10 +16,10 @@ Result<std::string> Replica::insert(const TablePolicy& table, const Fields& fiel
   Row row;
   row.values.assign(n, Value{});
   row.values[0] = id;
-  for (const auto& [col, value] : fields) {
+  for (auto& [col, value] : fields) {
     if (col <= 0 || static_cast<size_t>(col) >= n) return Status::internal("column out of range");
     LIAISON_RETURN_IF_ERROR(check_type(table, col, value));
-    row.values[static_cast<size_t>(col)] = value;
+    row.values[static_cast<size_t>(col)] = std::move(value);
   }
   LIAISON_RETURN_IF_ERROR(check_required(table, row.values));
   // A fresh UUIDv7 cannot collide; an id chosen by a person (a station code) can.
@@ -46,7 +46,9 @@ Status Replica::update(const TablePolicy& table, const std::string& id, const Fi
     const ColumnPolicy& c = table.columns[static_cast<size_t>(col)];
     if (c.kind != ColumnKind::kLww) return Status::invalid("err.immutable_field", c.name);
     LIAISON_RETURN_IF_ERROR(check_type(table, col, value));
-    if (c.required && is_null(value)) return Status::invalid("err.required_field", c.name);
+    // The rule of check_required() at creation: a required field is neither null nor empty.
+    if (c.required && (is_null(value) || value == Value{std::string()}))
+      return Status::invalid("err.required_field", c.name);
     if (row->values[static_cast<size_t>(col)] != value) changed.emplace_back(col, &value);
   }
   if (changed.empty()) return {};

@@ -64,18 +64,23 @@ Result<Conflict> Replica::resolve(int64_t conflict_id, bool keep_lost) {
   if (col < 1) return Status::corruption("conflict names an unknown field");
   if (keep_lost && t->columns[static_cast<size_t>(col)].kind != ColumnKind::kLww)
     return Status::invalid("err.immutable_field", c.field);
+  std::string decided_at = now_iso();
   LIAISON_RETURN_IF_ERROR(write([&]() -> Status {
-    // Keeping the losing value is an ordinary edit made now: it wins over the current value on
-    // every replica, and those that hold the current value take it as a knowing overwrite.
-    if (keep_lost) LIAISON_RETURN_IF_ERROR(update(*t, c.row_id, {{col, c.lost}}));
+    // The chosen value is written as an ordinary edit made now when the field does not hold it
+    // (keeping the lost value, or going back on an earlier decision): it wins over the current
+    // value on every replica, and those that hold the current value take it as a knowing
+    // overwrite. update() records nothing when the field already holds it.
+    const Value& chosen = keep_lost ? c.lost : c.kept;
+    if (t->columns[static_cast<size_t>(col)].kind == ColumnKind::kLww)
+      LIAISON_RETURN_IF_ERROR(update(*t, c.row_id, {{col, chosen}}));
     LIAISON_ASSIGN_OR_RETURN(storage::Stmt u,
                              db_->prepare("UPDATE _conflict SET decision = ?, decided_at = ? "
                                           "WHERE id = ?"));
-    u.bind(1, keep_lost ? "lost" : "kept").bind(2, now_iso()).bind(3, conflict_id);
+    u.bind(1, keep_lost ? "lost" : "kept").bind(2, decided_at).bind(3, conflict_id);
     return u.run();
   }));
   c.decision = keep_lost ? "lost" : "kept";
-  c.decided_at = now_iso();
+  c.decided_at = decided_at;
   return c;
 }
 

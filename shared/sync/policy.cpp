@@ -31,32 +31,34 @@ TablePolicy make(int id, const char* name, TableKind kind, Scope scope,
   return t;
 }
 
+// Columns are listed in the schema's order (schema/0001_init.sql), which policy_test checks: the
+// row clock and the digest number columns by their place here.
 std::vector<TablePolicy> build() {
   using K = TableKind;
   using S = Scope;
   std::vector<TablePolicy> v;
   v.push_back(make(0, "home", K::kRecord, S::kReference,
-                   {req("created_at", I), req("name", L), col("township", L), col("address", L),
-                    col("void_reason", L)}));
+                   {req("name", L), col("township", L), col("address", L), col("void_reason", L),
+                    req("created_at", I)}));
   v.push_back(make(1, "station", K::kRecord, S::kReference,
-                   {req("created_at", I), req("name", L), col("home_id", L), col("kind", L),
-                    col("township", L), col("address", L), col("voters", L, N),
-                    col("void_reason", L)}));
+                   {req("name", L), col("home_id", L), col("kind", L), col("township", L),
+                    col("address", L), col("voters", L, N), col("void_reason", L),
+                    req("created_at", I)}));
   v.push_back(make(2, "deputy", K::kRecord, S::kReference,
-                   {req("created_at", I), req("name", L), req("level", L), col("home_id", L),
-                    col("station_id", L), col("work_unit", L), col("phone", L), col("gender", L),
-                    col("term_start", L), col("term_end", L), col("void_reason", L)}));
+                   {req("name", L), req("level", L), col("home_id", L), col("station_id", L),
+                    col("work_unit", L), col("phone", L), col("gender", L), col("term_start", L),
+                    col("term_end", L), col("void_reason", L), req("created_at", I)}));
   v.push_back(make(3, "category", K::kRecord, S::kReference,
-                   {req("created_at", I), req("name", L), col("void_reason", L)}));
+                   {req("name", L), col("void_reason", L), req("created_at", I)}));
   v.push_back(make(4, "spokesperson", K::kRecord, S::kStation,
-                   {req("station_id", I), req("created_at", I), req("name", L), col("phone", L),
-                    col("gender", L), col("party_member", L, N), col("area", L),
-                    col("voters", L, N), col("households", L, N), col("void_reason", L)}));
+                   {req("station_id", I), req("name", L), col("phone", L), col("gender", L),
+                    col("party_member", L, N), col("area", L), col("voters", L, N),
+                    col("households", L, N), col("void_reason", L), req("created_at", I)}));
   v.push_back(make(5, "opinion", K::kRecord, S::kStation,
                    {req("station_id", I), req("recorded_by", I), col("spokesperson_id", I),
-                    req("at", I), req("matter", I), req("created_at", I), req("voter", L),
-                    col("phone", L), col("place", L), col("category", L), req("source", L),
-                    col("void_reason", L)}));
+                    req("at", I), req("matter", I), req("voter", L), col("phone", L),
+                    col("place", L), col("category", L), req("source", L), col("void_reason", L),
+                    req("created_at", I)}));
   v.push_back(make(6, "opinion_step", K::kAppendOnly, S::kStation,
                    {req("opinion_id", I), req("station_id", I), req("step", I), col("to_org", I),
                     col("channel", I), col("note", I), col("by_id", I), req("at", I),
@@ -65,9 +67,10 @@ std::vector<TablePolicy> build() {
                    {req("opinion_id", I), req("station_id", I), req("body", I), col("by_id", I),
                     req("at", I), req("recorded_by", I)}));
   v.push_back(make(8, "activity", K::kRecord, S::kStation,
-                   {col("station_id", I), col("home_id", I), req("kind", I), req("created_at", I),
-                    col("planned_on", L), col("held_on", L), col("place", L), col("topic", L),
-                    col("voters_received", L, N), col("note", L), col("void_reason", L)}));
+                   {col("station_id", I), col("home_id", I), req("kind", I), col("planned_on", L),
+                    col("held_on", L), col("place", L), col("topic", L),
+                    col("voters_received", L, N), col("note", L), col("void_reason", L),
+                    req("created_at", I)}));
   v.push_back(make(9, "attendance", K::kAppendOnly, S::kStation,
                    {req("activity_id", I), col("station_id", I), req("person_kind", I),
                     req("person_id", I)}));

@@ -35,6 +35,17 @@ Replica::~Replica() = default;
 
 namespace {
 
+bool has_replica_row(storage::Db& db) {
+  auto q = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_replica'");
+  if (!q) return false;
+  auto found = q->step();
+  if (!found || !found.value()) return false;
+  q = db.prepare("SELECT COUNT(*) FROM _replica");
+  if (!q) return false;
+  found = q->step();
+  return found && found.value() && q->column_int(0) == 1;
+}
+
 Result<std::unique_ptr<storage::Db>> open_db(const std::string& path, bool create) {
   LIAISON_ASSIGN_OR_RETURN(auto db, storage::Db::open(path, create));
   return db;
@@ -51,6 +62,7 @@ Result<std::unique_ptr<Replica>> Replica::create(const std::string& path, Replic
   LIAISON_ASSIGN_OR_RETURN(auto db, open_db(path, true));
   std::unique_ptr<Replica> r(new Replica(std::move(db), options));
   LIAISON_RETURN_IF_ERROR(r->db_->register_flag_function("liaison_capturing", &r->capturing_));
+  LIAISON_RETURN_IF_ERROR(r->db_->exec("PRAGMA journal_mode=WAL"));
   LIAISON_RETURN_IF_ERROR(storage::migrate(*r->db_, storage::embedded_migrations()));
   if (info.id.is_nil()) info.id = Uuid::v7(r->clock_, r->random_);
   info.created_at = r->now_iso();
@@ -80,6 +92,18 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, Options 
   LIAISON_ASSIGN_OR_RETURN(auto db, open_db(path, false));
   std::unique_ptr<Replica> r(new Replica(std::move(db), options));
   LIAISON_RETURN_IF_ERROR(r->db_->register_flag_function("liaison_capturing", &r->capturing_));
+  // A file from a newer program is refused before anything writes to it, the switch to WAL
+  // included (a file left in rollback-journal mode by a backup tool would change).
+  Result<int> version = storage::current_version(*r->db_);
+  int latest = storage::latest_version(storage::embedded_migrations());
+  if (version.is_ok() && version.value() > latest)
+    return Status(Code::kSchemaTooNew, "err.schema_too_new",
+                  fmt::format("{} > {}", version.value(), latest));
+  // Neither is another program's database (or an empty file) changed: only a file that
+  // records our migrations and holds a replica row is migrated.
+  if (!version.is_ok() || version.value() == 0 || !has_replica_row(*r->db_))
+    return Status::invalid("err.not_a_replica", path);
+  LIAISON_RETURN_IF_ERROR(r->db_->exec("PRAGMA journal_mode=WAL"));
   Status m = storage::migrate(*r->db_, storage::embedded_migrations());
   if (m.code() == Code::kSchemaTooNew) return m;
   if (!m.is_ok()) return Status::invalid("err.not_a_replica", fmt::format("{}: {}", path, m.detail()));
@@ -144,12 +168,12 @@ Status Replica::persist_state() {
 }
 
 Status Replica::in_txn(const std::function<Status()>& fn) {
-  capturing_ = true;
+  // capturing_ is not raised here for the whole transaction: store_row() raises it around each
+  // domain write, so SQL that a write() callback runs itself is still refused by the guards.
   Status s = db_->transaction([&]() -> Status {
     LIAISON_RETURN_IF_ERROR(fn());
     return persist_state();
   });
-  capturing_ = false;
   if (!s.is_ok()) {
     // The in-memory copies of sequence, origins and version vector may be ahead of the
     // database now; reload them. The clock may stay ahead: it only has to be monotonic.

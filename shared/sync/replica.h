@@ -101,7 +101,8 @@ class Replica {
   // wrote is committed with its change-log entries, or nothing is.
   Status write(const std::function<Status()>& fn);
   // REQUIRES: inside write(). Creates a row; returns its id (a new UUIDv7 when id is empty).
-  Result<std::string> insert(const TablePolicy& table, const Fields& fields, std::string id = {});
+  // Values are moved out of fields.
+  Result<std::string> insert(const TablePolicy& table, Fields fields, std::string id = {});
   // REQUIRES: inside write(). Changes editable fields; unchanged values are not recorded.
   Status update(const TablePolicy& table, const std::string& id, const Fields& fields);
   // The row, or nullopt when it does not exist here.
@@ -111,8 +112,9 @@ class Replica {
   // Every change known here that peer has not seen, in at most max_changes changes. Applying
   // the result and merging its ranges into peer gives the next call's input.
   Result<wire::Changeset> changes_since(const VersionVector& peer, size_t max_changes = SIZE_MAX);
-  // Merges a changeset: all or nothing; applying it again changes nothing.
-  Result<ApplyStats> apply(const wire::Changeset& cs);
+  // Merges a changeset: all or nothing; applying it again changes nothing. Takes the
+  // changeset by value so that its values can be moved into rows (std::move it in).
+  Result<ApplyStats> apply(wire::Changeset cs);
 
   Result<std::vector<Conflict>> conflicts(bool only_open, const std::string& row_id = {});
   // Re-decides a conflict: keep_lost writes the losing value back as a new local change.
@@ -133,6 +135,8 @@ class Replica {
   int compare_stamps(const Stamp& a, const Stamp& b) const;
   TableStmts& stmts(const TablePolicy& table);
   Status store_row(const TablePolicy& table, const Row& row, bool insert);
+  // Inserts row unless its id exists; Result false when it existed (nothing written).
+  Result<bool> insert_row_if_absent(const TablePolicy& table, const Row& row);
   Status log_change(uint32_t origin, uint64_t seq, const TablePolicy& table,
                     const std::string& row_id, uint64_t hlc);
   Status record_conflict(const TablePolicy& table, const std::string& row_id, int column,

@@ -36,6 +36,8 @@ Replica::TableStmts& Replica::stmts(const TablePolicy& table) {
   };
   s->select = prepare(fmt::format("SELECT {}, _clk FROM {} WHERE id = ?", cols, table.name));
   s->insert = prepare(fmt::format("INSERT INTO {}({}, _clk) VALUES({}?)", table.name, cols, marks));
+  s->insert_if_absent = prepare(fmt::format(
+      "INSERT INTO {}({}, _clk) VALUES({}?) ON CONFLICT(id) DO NOTHING", table.name, cols, marks));
   s->update = prepare(fmt::format("UPDATE {} SET {}_clk = ? WHERE id = ?", table.name, sets));
   stmts_[id] = std::move(s);
   return *stmts_[id];
@@ -60,19 +62,48 @@ Result<std::optional<Row>> Replica::load(const TablePolicy& table, const std::st
   return std::optional<Row>(std::move(row));
 }
 
+namespace {
+
+// Raises the capture flag for one domain write: the schema's guards let a write through only
+// while it is up, so capture cannot be bypassed from inside a write() callback either.
+class CaptureScope {
+ public:
+  explicit CaptureScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~CaptureScope() { flag_ = false; }
+  CaptureScope(const CaptureScope&) = delete;
+  CaptureScope& operator=(const CaptureScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+
+}  // namespace
+
 Status Replica::store_row(const TablePolicy& table, const Row& row, bool insert) {
+  CaptureScope capture(capturing_);
   TableStmts& s = stmts(table);
   size_t n = table.columns.size();
   std::string clk = row.clock.encode();
   if (insert) {
-    for (size_t i = 0; i < n; ++i) s.insert.bind(static_cast<int>(i + 1), row.values[i]);
-    s.insert.bind_blob(static_cast<int>(n + 1), clk);
+    for (size_t i = 0; i < n; ++i) s.insert.bind_ref(static_cast<int>(i + 1), row.values[i]);
+    s.insert.bind_blob_ref(static_cast<int>(n + 1), clk);
     return s.insert.run();
   }
-  for (size_t i = 1; i < n; ++i) s.update.bind(static_cast<int>(i), row.values[i]);
-  s.update.bind_blob(static_cast<int>(n), clk);
-  s.update.bind(static_cast<int>(n + 1), row.values[0]);
+  for (size_t i = 1; i < n; ++i) s.update.bind_ref(static_cast<int>(i), row.values[i]);
+  s.update.bind_blob_ref(static_cast<int>(n), clk);
+  s.update.bind_ref(static_cast<int>(n + 1), row.values[0]);
   return s.update.run();
+}
+
+Result<bool> Replica::insert_row_if_absent(const TablePolicy& table, const Row& row) {
+  CaptureScope capture(capturing_);
+  storage::Stmt& ins = stmts(table).insert_if_absent;
+  size_t n = table.columns.size();
+  std::string clk = row.clock.encode();
+  for (size_t i = 0; i < n; ++i) ins.bind_ref(static_cast<int>(i + 1), row.values[i]);
+  ins.bind_blob_ref(static_cast<int>(n + 1), clk);
+  LIAISON_RETURN_IF_ERROR(ins.run());
+  return db_->changes() == 1;
 }
 
 Status Replica::log_change(uint32_t origin, uint64_t seq, const TablePolicy& table,

@@ -10,6 +10,7 @@ namespace liaison::sync {
 struct Replica::TableStmts {
   storage::Stmt select;  // all columns + _clk by id
   storage::Stmt insert;  // all columns + _clk
+  storage::Stmt insert_if_absent;  // the same, doing nothing when the id exists
   storage::Stmt update;  // all non-id columns + _clk by id
 };
 

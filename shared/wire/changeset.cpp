@@ -13,6 +13,8 @@
 
 #include <zlib.h>
 
+#include <cstring>
+
 #include <msgpack.hpp>
 
 #include <fmt/format.h>
@@ -28,11 +30,24 @@ constexpr size_t kChangeHead = 6;
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
-void pack_value(Packer& pk, const Value& v) {
+// buf is the stream pk writes to (the packer does not buffer, so writes may interleave).
+void pack_value(Packer& pk, msgpack::sbuffer& buf, const Value& v) {
   switch (v.index()) {
     case 0: pk.pack_nil(); break;
     case 1: pk.pack_int64(std::get<int64_t>(v)); break;
-    case 2: pk.pack_double(std::get<double>(v)); break;
+    case 2: {
+      // Written by hand: msgpack-c's pack_double() turns integral doubles into integers (2.0
+      // arrives as the integer 2, and 1e19 as a uint64 that decode() refuses), while the
+      // format promises float64.
+      uint64_t bits;
+      double d = std::get<double>(v);
+      std::memcpy(&bits, &d, sizeof bits);
+      char f64[9];
+      f64[0] = static_cast<char>(0xcb);
+      for (int i = 0; i < 8; ++i) f64[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+      buf.write(f64, sizeof f64);
+      break;
+    }
     default: {
       const std::string& s = std::get<std::string>(v);
       pk.pack_str(static_cast<uint32_t>(s.size()));
@@ -97,7 +112,7 @@ std::string encode(const Changeset& cs) {
     pk.pack_uint8(c.create ? 0 : 1);
     for (const FieldChange& f : c.fields) {
       pk.pack_uint32(f.column);
-      pack_value(pk, f.value);
+      pack_value(pk, buf, f.value);
       if (c.create) continue;
       pk.pack_uint64(f.base_hlc);
       pk.pack_uint32(f.base_origin);

@@ -18,9 +18,17 @@ struct Reader {
   const Limits& limits;
   std::string error;
 
+  bool over_limit = false;  // the first error is a documented limit, not malformed input
+
   bool fail(std::string what) {
     if (error.empty()) error = std::move(what);
     return false;
+  }
+  // Like fail(), for input over a limit: decode() then answers LimitExceeded, not Corruption,
+  // so that a peer can tell "send less" from "send something else".
+  bool limit(std::string what) {
+    if (error.empty()) over_limit = true;
+    return fail(std::move(what));
   }
   bool array(const Obj& o, const char* what, const Obj*& items, size_t& n) {
     if (o.type != msgpack::type::ARRAY) return fail(fmt::format("{}: not an array", what));
@@ -43,7 +51,7 @@ struct Reader {
   }
   bool text(const Obj& o, const char* what, std::string& out, size_t max) {
     if (o.type != msgpack::type::STR) return fail(fmt::format("{}: not a string", what));
-    if (o.via.str.size > max) return fail(fmt::format("{}: longer than {} bytes", what, max));
+    if (o.via.str.size > max) return limit(fmt::format("{}: longer than {} bytes", what, max));
     out.assign(o.via.str.ptr, o.via.str.size);
     return true;
   }
@@ -86,7 +94,7 @@ struct Reader {
     const Obj* items;
     size_t n;
     if (!array(o, "tables", items, n)) return false;
-    if (n > limits.max_tables) return fail("tables: too many");
+    if (n > limits.max_tables) return limit("tables: too many");
     cs.tables.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const Obj* pair;
@@ -96,7 +104,7 @@ struct Reader {
       const Obj* cols;
       size_t cn;
       if (!array(pair[1], "columns", cols, cn)) return false;
-      if (cn > limits.max_columns) return fail("columns: too many");
+      if (cn > limits.max_columns) return limit("columns: too many");
       cs.tables[i].columns.resize(cn);
       for (size_t c = 0; c < cn; ++c)
         if (!text(cols[c], "column name", cs.tables[i].columns[c], 64)) return false;
@@ -144,7 +152,7 @@ struct Reader {
     const Obj* items;
     size_t count;
     if (!array(top[2], "origins", items, count)) return false;
-    if (count > limits.max_origins) return fail("origins: too many");
+    if (count > limits.max_origins) return limit("origins: too many");
     cs.origins.resize(count);
     for (size_t i = 0; i < count; ++i)
       if (!uuid(items[i], "origin", cs.origins[i])) return false;
@@ -160,7 +168,7 @@ struct Reader {
     }
     if (!tables(top[4], cs)) return false;
     if (!array(top[5], "changes", items, count)) return false;
-    if (count > limits.max_changes) return fail("changes: too many");
+    if (count > limits.max_changes) return limit("changes: too many");
     cs.changes.resize(count);
     for (size_t i = 0; i < count; ++i)
       if (!change(items[i], cs, cs.changes[i])) return false;
@@ -199,7 +207,8 @@ Result<Changeset> decode(std::string_view bytes, const Limits& limits) {
     msgpack::object_handle oh =
         msgpack::unpack(body.data(), body.size(), off, reference_input, nullptr, lim);
     if (off != body.size()) return Status::corruption("changeset: trailing bytes");
-    if (!reader.body(oh.get(), cs)) return Status::corruption(reader.error);
+    if (!reader.body(oh.get(), cs))
+      return reader.over_limit ? Status::limit(reader.error) : Status::corruption(reader.error);
   } catch (const msgpack::size_overflow& e) {
     return Status::limit(fmt::format("changeset: {}", e.what()));
   } catch (const std::bad_alloc&) {

@@ -27,27 +27,45 @@ constexpr std::array<const char*, 12> kSpots = {"东里社区", "西营社区", 
 constexpr std::array<const char*, 11> kCategories = {"城市管理", "交通出行", "生态环境", "教育",
                                                      "医疗卫生", "养老服务", "社会保障", "物业管理",
                                                      "农业农村", "公共安全", "其他"};
-constexpr std::array<const char*, 20> kSentences = {
-    "小区东门外的人行道被共享单车堆满，老人推着轮椅根本过不去。",
-    "楼道里的声控灯坏了快一个月了，晚上上下楼只能摸黑，物业一直说等配件。",
-    "村里到镇上的公交车一天只有三趟，孩子上学和老人看病都很不方便。",
-    "垃圾清运车每天早上五点多就来，噪音很大，能不能把时间往后调一调。",
-    "希望在社区里增加几处健身器材，现有的几件已经锈坏，存在安全隐患。",
-    "雨季路口积水严重，电动车经常在这里摔倒，排水管道需要尽快疏通。",
-    "社区卫生服务站周末不开门，上班族只能请假去看病。",
-    "老旧小区加装电梯的事情说了两年，低楼层住户有意见，希望街道出面协调。",
-    "村东头的灌溉渠年久失修，渗漏很厉害，今年春灌明显不够用。",
-    "学校门口上下学时段车辆乱停，接孩子的家长和过路车辆经常堵成一团。",
-    "独居老人越来越多，希望建一个老年餐桌，解决吃饭难的问题。",
-    "小区里有人私拉电线给电动车充电，一旦起火后果不堪设想。",
-    "附近工地晚上十点以后还在施工，严重影响周边居民休息。",
-    "医保异地报销的手续太复杂，来回跑了好几趟还没办下来。",
-    "农贸市场周边占道经营，早上出门买菜的人和车挤在一起很危险。",
-    "希望能定期安排区医院的医生下乡坐诊，村卫生室的药品也要补齐。",
-    "冬季取暖的补贴政策不清楚，很多老人不知道该去哪里申请。",
-    "河道边的护栏有一段断了，夏天孩子们常去那里玩，很不安全。",
-    "物业费年年涨，服务却越来越差，业主委员会的选举也迟迟没有进行。",
-    "社区活动室平时总是锁着门，希望能按时开放，方便居民使用。"};
+// Opinions are composed from a subject, a problem, how long it has lasted, who suffers and what
+// is asked, with numbers and places drawn per sentence: whole sentences rarely repeat, as in
+// real records, so compression figures are not flattered.
+constexpr std::array<const char*, 16> kSubjects = {
+    "楼道里的声控灯", "小区东门外的人行道", "村口连接主路的那段路", "社区西侧的垃圾分类站",
+    "学校门口的路口", "农贸市场周边", "河道边的护栏", "小区的地下车库", "村东头的灌溉渠",
+    "社区卫生服务站", "老旧小区的外墙", "公交站台的候车亭", "楼顶的防水层", "社区活动室",
+    "集中供暖的管道", "单元门口的门禁"};
+constexpr std::array<const char*, 16> kProblems = {
+    "坏了一直没人修", "被乱停的车辆占满", "坑洼不平，下雨就积水", "清运不及时，气味很大",
+    "上下学时段堵得水泄不通", "占道经营的摊贩很多", "断了一段，存在安全隐患", "漏水严重",
+    "年久失修，渗漏很厉害", "周末不开门，药品也经常缺货", "墙皮大面积脱落", "顶棚破损",
+    "夏天屋里漏雨", "平时总是锁着门", "温度一直上不来", "经常失灵，外人随便进出"};
+constexpr std::array<const char*, 8> kDurations = {"快一个月了", "两个多月了", "半年多了",
+                                                   "从去年冬天开始", "前后反映过三次",
+                                                   "打过好几次热线", "一直拖着", "最近越来越严重"};
+constexpr std::array<const char*, 10> kSufferers = {"老人晚上出门很不方便", "孩子上学很不安全",
+                                                    "推轮椅的过不去", "上班族只能请假处理",
+                                                    "周边商户也有意见", "独居老人最受影响",
+                                                    "住户们意见很大", "骑电动车的经常摔倒",
+                                                    "附近居民休息不好", "外来务工人员也反映过"};
+constexpr std::array<const char*, 12> kRequests = {
+    "希望有关部门尽快派人来看看", "希望街道出面协调物业", "建议增加巡查的频次",
+    "希望能给个明确的答复和时间表", "建议在汛期前完成维修", "希望代表把这个问题带到区里",
+    "建议划定专门的区域统一管理", "希望公开维修资金的使用情况", "建议听取居民意见后再定方案",
+    "希望社区定期通报进展", "建议纳入明年的民生实事项目", "希望镇里统筹解决"};
+
+}  // namespace
+
+std::string place(Random& random);
+
+namespace {
+
+std::string sentence(Random& random) {
+  uint64_t n = random.next_u64();
+  return fmt::format("{}{}号附近的{}{}，{}，{}。{}，", place(random), 1 + n % 40,
+                     pick(random, kSubjects), pick(random, kProblems), pick(random, kDurations),
+                     pick(random, kSufferers), pick(random, kRequests));
+}
 
 }  // namespace
 
@@ -65,7 +83,9 @@ std::string category(Random& random) { return pick(random, kCategories); }
 
 std::string matter(Random& random, size_t target_bytes) {
   std::string out;
-  while (out.size() < target_bytes) out += pick(random, kSentences);
+  while (out.size() < target_bytes) out += sentence(random);
+  // The last clause ends the text.
+  out.replace(out.size() - 3, 3, "。");
   return out;
 }
 

@@ -1,0 +1,17 @@
+// The command groups of `liaison` (the station and spokesperson program), one file each. The
+// groups shared with liaison-server (conflicts, changes, opinion list) are in shared/cli.
+#pragma once
+
+#include "shared/cli/program.h"
+
+namespace liaison::client {
+
+// init --station ID [--server URL] [--token T] [--spokesperson ID]
+void add_init_command(cli::Program& program);
+// opinion add | import | list | show | set, and (cmd_handling.cpp) amend | step | void
+void add_opinion_commands(cli::Program& program);
+void add_handling_commands(cli::Program& program, CLI::App& opinion);
+// status
+void add_status_command(cli::Program& program);
+
+}  // namespace liaison::client

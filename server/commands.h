@@ -1,0 +1,14 @@
+// The command groups of `liaison-server` (the district office program), one file each. The
+// groups shared with liaison (conflicts, changes, opinion list) are in shared/cli.
+#pragma once
+
+#include "shared/cli/program.h"
+
+namespace liaison::server {
+
+// init: creates the district replica.
+void add_init_command(cli::Program& program);
+// home add|list, station add|list, deputy add|list
+void add_reference_commands(cli::Program& program);
+
+}  // namespace liaison::server

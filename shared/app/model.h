@@ -1,0 +1,57 @@
+// The records as the programs show them: plain values read from a replica, with absent optional
+// fields as nullopt. Writing goes through opinions.h and reference.h, never through these.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shared/app/status.h"
+#include "shared/sync/replica.h"
+
+namespace liaison::app {
+
+using OptText = std::optional<std::string>;
+
+struct Opinion {
+  std::string id, station, voter, matter, source, at, created_at, recorded_by;
+  OptText phone, place, category, spokesperson, void_reason;
+  OpinionStatus status = OpinionStatus::kRecorded;
+};
+
+struct Step {
+  std::string id, opinion_id, step, at, recorded_by;
+  OptText to, channel, note, by;
+};
+
+struct Amendment {
+  std::string id, opinion_id, text, at, recorded_by;
+  OptText by;
+};
+
+// One opinion with everything recorded beside it.
+struct OpinionDetail {
+  Opinion opinion;
+  std::vector<Step> steps;             // in (at, id) order
+  std::vector<Amendment> amendments;   // in (at, id) order
+  std::vector<sync::Conflict> conflicts;  // open and decided, oldest first
+};
+
+struct Home {
+  std::string id, name, created_at;
+  OptText township, void_reason;
+};
+
+struct Station {
+  std::string id, name, created_at;
+  OptText home, kind, township, void_reason;
+  std::optional<int64_t> voters;
+};
+
+struct Deputy {
+  std::string id, name, level, created_at;
+  OptText home, station, work_unit, phone, void_reason;
+};
+
+}  // namespace liaison::app
