@@ -3,12 +3,15 @@
 function(liaison_embed_schema out_var)
   file(GLOB migrations CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/schema/[0-9][0-9][0-9][0-9]_*.sql")
   list(SORT migrations)
+  # A CMake list would split the command line at its semicolons: pass the files '|'-separated.
+  string(REPLACE ";" "|" files_arg "${migrations}")
   set(out "${CMAKE_CURRENT_BINARY_DIR}/schema_migrations.cpp")
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out} "-DFILES=${migrations}"
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} "-DFILES=${files_arg}"
             -P "${PROJECT_SOURCE_DIR}/cmake/embed_schema_run.cmake"
     DEPENDS ${migrations} "${PROJECT_SOURCE_DIR}/cmake/embed_schema_run.cmake"
-    COMMENT "Embedding schema migrations")
+    COMMENT "Embedding schema migrations"
+    VERBATIM)
   set(${out_var} "${out}" PARENT_SCOPE)
 endfunction()

@@ -1,5 +1,6 @@
 # Script mode: writes OUT, a C++ source defining liaison::storage::embedded_migrations().
 set(body "")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
   get_filename_component(name "${f}" NAME)
   string(SUBSTRING "${name}" 0 4 num)

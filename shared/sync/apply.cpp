@@ -21,7 +21,8 @@ struct Incoming {
 
 class Replica::Applier {
  public:
-  Applier(Replica& r, wire::Changeset& cs) : r_(r), cs_(cs) {}
+  Applier(Replica& r, wire::Changeset& cs, const ChangeGuard& guard)
+      : r_(r), cs_(cs), guard_(guard) {}
 
   // Checks everything that does not need the database: known tables and columns, one range per
   // origin, every change inside its origin's range and in increasing sequence order.
@@ -129,6 +130,13 @@ class Replica::Applier {
     }
     Stamp stamp{c.hlc, origin};
     if (c.create) {
+      if (guard_) {
+        std::vector<Value> values(t.columns.size());
+        values[0] = c.row_id;
+        for (const Incoming& f : in) values[static_cast<size_t>(f.column)] = *f.value;
+        if (auto why = guard_({t, true, r_.origins_[origin], &values, nullptr}))
+          return refuse(c, origin, t, *why);
+      }
       LIAISON_ASSIGN_OR_RETURN(bool created, create_row(c, origin, t, in));
       if (created) return {};
     }
@@ -137,6 +145,12 @@ class Replica::Applier {
     if (t.kind == TableKind::kAppendOnly && !c.create)
       return refuse(c, origin, t, "append_only");
     LIAISON_ASSIGN_OR_RETURN(std::optional<Row> row, r_.load(t, c.row_id));
+    // A guarded replica checks the change against the row it would change; a creation whose id
+    // exists is checked again, so that a forged creation cannot overwrite someone else's row.
+    if (guard_) {
+      if (auto why = guard_({t, c.create, r_.origins_[origin], nullptr, row ? &*row : nullptr}))
+        return refuse(c, origin, t, *why);
+    }
     if (!row) return keep_pending(c, origin, t, in);
     bool changed = false;
     LIAISON_RETURN_IF_ERROR(merge(t, *row, in, stamp, c.seq, changed));
@@ -264,19 +278,21 @@ class Replica::Applier {
     ins.bind(1, r_.origins_[origin].str()).bind(2, static_cast<int64_t>(c.seq)).bind(3, t.name);
     ins.bind(4, c.row_id).bind(5, reason).bind(6, r_.now_iso());
     ++stats_->refused;
+    stats_->refusals.push_back({r_.origins_[origin], c.seq, t.name, c.row_id, reason});
     return ins.run();
   }
 
   Replica& r_;
   wire::Changeset& cs_;
+  const ChangeGuard& guard_;
   std::vector<MappedTable> tables_;
   std::vector<int> range_of_;
   ApplyStats* stats_ = nullptr;
 };
 
-Result<ApplyStats> Replica::apply(wire::Changeset cs) {
+Result<ApplyStats> Replica::apply(wire::Changeset cs, const ChangeGuard& guard) {
   if (in_write_) return Status::internal("apply() inside write()");
-  Applier a(*this, cs);
+  Applier a(*this, cs, guard);
   LIAISON_RETURN_IF_ERROR(a.validate());
   ApplyStats stats;
   LIAISON_RETURN_IF_ERROR(in_txn([&]() { return a.run(stats); }));

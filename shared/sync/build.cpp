@@ -14,7 +14,7 @@ namespace liaison::sync {
 
 class Replica::Builder {
  public:
-  explicit Builder(Replica& r) : r_(r) {
+  Builder(Replica& r, const RowFilter& filter) : r_(r), filter_(filter) {
     cs_.schema_version = static_cast<uint32_t>(storage::latest_version(storage::embedded_migrations()));
     cs_.sender = r.info_.id;
   }
@@ -42,6 +42,8 @@ class Replica::Builder {
       return Status::corruption(fmt::format("_log table {}", table_id));
     const TablePolicy& t = sync::table(table_id);
     LIAISON_ASSIGN_OR_RETURN(std::optional<Row> row, r_.load(t, row_id));
+    // A filtered peer gets only rows it may see, and no change whose row is unknown here.
+    if (filter_ && (!row || !filter_(t, *row))) return {};
     wire::Change c;
     c.row_id = row_id;
     c.seq = seq;
@@ -159,14 +161,16 @@ class Replica::Builder {
 
  private:
   Replica& r_;
+  const RowFilter& filter_;
   wire::Changeset cs_;
   std::map<uint32_t, uint32_t> origin_map_;
   std::map<int, uint32_t> table_map_;
   std::optional<storage::Stmt> pending_q_;
 };
 
-Result<wire::Changeset> Replica::changes_since(const VersionVector& peer, size_t max_changes) {
-  Builder b(*this);
+Result<wire::Changeset> Replica::changes_since(const VersionVector& peer, size_t max_changes,
+                                               const RowFilter& filter) {
+  Builder b(*this, filter);
   return b.run(peer, max_changes);
 }
 

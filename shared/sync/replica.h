@@ -53,7 +53,30 @@ struct Row {
   RowClock clock;
 };
 
+// One change that apply() refused, with the reason (a policy rule or the guard's).
+struct Refusal {
+  Uuid origin;
+  uint64_t seq = 0;
+  std::string table, row_id, reason;
+};
+
+// What a guard sees of an incoming change: the values it would create (by column index, for a
+// creation), or the row it would change (nullptr when the row does not exist here).
+struct ChangeView {
+  const TablePolicy& table;
+  bool create;
+  const Uuid& origin;
+  const std::vector<Value>* created;
+  const Row* existing;
+};
+
+// Decides whether an incoming change may be applied: nullopt, or a refusal reason.
+using ChangeGuard = std::function<std::optional<std::string>(const ChangeView&)>;
+// Decides whether a row may be sent to a peer.
+using RowFilter = std::function<bool(const TablePolicy&, const Row&)>;
+
 struct ApplyStats {
+  std::vector<Refusal> refusals;
   size_t applied = 0;     // changes merged into rows
   size_t duplicates = 0;  // already seen
   size_t pending = 0;     // kept until their row's creation arrives
@@ -111,10 +134,16 @@ class Replica {
   VersionVector version_vector() const;
   // Every change known here that peer has not seen, in at most max_changes changes. Applying
   // the result and merging its ranges into peer gives the next call's input.
-  Result<wire::Changeset> changes_since(const VersionVector& peer, size_t max_changes = SIZE_MAX);
+  // With a filter, only rows it accepts are sent (and no pending change); the ranges still
+  // cover what was left out, so the peer never asks for it again.
+  Result<wire::Changeset> changes_since(const VersionVector& peer, size_t max_changes = SIZE_MAX,
+                                        const RowFilter& filter = {});
   // Merges a changeset: all or nothing; applying it again changes nothing. Takes the
   // changeset by value so that its values can be moved into rows (std::move it in).
-  Result<ApplyStats> apply(wire::Changeset cs);
+  // With a guard, each change it refuses is recorded in _refused and in the stats, and the
+  // rest are applied; an update whose row does not exist here is then shown to the guard
+  // (existing == nullptr) instead of waiting in _pending unchecked.
+  Result<ApplyStats> apply(wire::Changeset cs, const ChangeGuard& guard = {});
 
   Result<std::vector<Conflict>> conflicts(bool only_open, const std::string& row_id = {});
   // Re-decides a conflict: keep_lost writes the losing value back as a new local change.
