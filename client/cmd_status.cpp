@@ -3,18 +3,41 @@
 
 #include "client/commands.h"
 #include "shared/app/render.h"
+#include "shared/sync/protocol_client.h"
 
 namespace liaison::client {
 
 namespace {
 
+constexpr int64_t kSkewWarnMs = 5 * 60 * 1000;
+
+struct LastSync {
+  std::string at, result;
+  std::optional<int64_t> skew_ms;
+};
+
+// The most recent sync attempt recorded in _sync_run.
+Result<LastSync> last_sync(sync::Replica& r) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
+                           r.db().prepare("SELECT COALESCE(finished_at, started_at), "
+                                          "COALESCE(result, ''), clock_skew_ms FROM _sync_run "
+                                          "ORDER BY id DESC LIMIT 1"));
+  LastSync last;
+  LIAISON_ASSIGN_OR_RETURN(bool found, q.step());
+  if (found) {
+    last.at = q.column_text(0);
+    last.result = q.column_text(1);
+    if (!q.column_is_null(2)) last.skew_ms = q.column_int(2);
+  }
+  return last;
+}
+
 Status status(cli::Context& ctx) {
   LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
   const sync::ReplicaInfo& info = r->info();
   LIAISON_ASSIGN_OR_RETURN(std::vector<sync::Conflict> open, r->conflicts(true));
-  // Until the sync protocol acknowledges changes, every local change counts as unacknowledged.
-  sync::VersionVector vv = r->version_vector();
-  uint64_t local = vv.count(info.id) ? vv.at(info.id) : 0;
+  LIAISON_ASSIGN_OR_RETURN(uint64_t local, sync::unacknowledged_changes(*r));
+  LIAISON_ASSIGN_OR_RETURN(LastSync last, last_sync(*r));
   app::Output& out = ctx.out();
   auto opt = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
   if (out.json()) {
@@ -24,6 +47,11 @@ Status status(cli::Context& ctx) {
                     {"spokesperson", opt(info.spokesperson_id)},
                     {"server", opt(info.server)},
                     {"unacknowledged", local},
+                    {"last_sync", opt(last.at)},
+                    {"last_sync_result", opt(last.result)},
+                    {"clock_skew_ms", last.skew_ms ? nlohmann::ordered_json(*last.skew_ms)
+                                                   : nlohmann::ordered_json(nullptr)},
+                    {"clock_warning", last.skew_ms && std::llabs(*last.skew_ms) > kSkewWarnMs},
                     {"conflicts_open", open.size()}});
     return {};
   }
@@ -33,6 +61,8 @@ Status status(cli::Context& ctx) {
                     {"label.spokesperson", info.spokesperson_id},
                     {"label.server", info.server},
                     {"label.unacknowledged", std::to_string(local)},
+                    {"label.last_sync", last.at.empty() ? "-" : last.at + " (" + last.result + ")"},
+                    {"label.clock_skew", last.skew_ms ? std::to_string(*last.skew_ms) : "-"},
                     {"label.conflicts_open", std::to_string(open.size())}});
   return {};
 }

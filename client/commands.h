@@ -14,4 +14,7 @@ void add_handling_commands(cli::Program& program, CLI::App& opinion);
 // status
 void add_status_command(cli::Program& program);
 
+// sync [--server URL] [--token T] [--retries N] [--ca-file F] [--insecure]; refused
+void add_sync_commands(cli::Program& program);
+
 }  // namespace liaison::client

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     liaison::client::add_opinion_commands(program);
     liaison::cli::add_conflict_commands(program);
     liaison::client::add_status_command(program);
+    liaison::client::add_sync_commands(program);
     liaison::cli::add_change_commands(program);
     return program.run(argc, argv);
   } catch (const CLI::ParseError& e) {

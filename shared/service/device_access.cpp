@@ -1,0 +1,112 @@
+#include "shared/service/device_access.h"
+
+#include <map>
+
+#include "shared/app/devices.h"
+
+namespace liaison::service {
+
+namespace {
+
+// The protocol error code for a refused token or contact (docs/protocol.md).
+const char* error_code(app::DeviceRefusal r) {
+  switch (r) {
+    case app::DeviceRefusal::kRevoked: return sync::errc::kRevoked;
+    case app::DeviceRefusal::kOtherReplica:
+    case app::DeviceRefusal::kReplicaTaken: return sync::errc::kReplicaMismatch;
+    default: return sync::errc::kAuthFailed;
+  }
+}
+
+Result<sync::Principal> principal_of(const app::Device& d) {
+  sync::Principal p;
+  p.device_id = d.id;
+  p.role = d.role;
+  p.station_id = d.station.value_or("");
+  p.spokesperson_id = d.spokesperson.value_or("");
+  if (d.replica) {
+    if (auto u = Uuid::parse(*d.replica)) p.replica_id = *u;
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<sync::Principal> DeviceAuthenticator::authenticate(const std::string& token,
+                                                          const Uuid& replica,
+                                                          const std::string& address,
+                                                          int64_t skew_ms) {
+  LIAISON_ASSIGN_OR_RETURN(app::DeviceAccess access, app::authenticate(replica_, token));
+  if (!access.ok())
+    return Status(Code::kPermissionDenied, error_code(access.refusal),
+                  app::device_refusal_name(access.refusal));
+  LIAISON_ASSIGN_OR_RETURN(app::DeviceAccess contact,
+                           app::record_contact(replica_, access.device->id,
+                                               {replica, address, skew_ms}));
+  if (!contact.ok())
+    return Status(Code::kPermissionDenied, error_code(contact.refusal),
+                  app::device_refusal_name(contact.refusal));
+  LIAISON_ASSIGN_OR_RETURN(sync::Principal p, principal_of(*contact.device));
+  p.replica_id = replica;
+  return p;
+}
+
+bool DeviceAuthenticator::still_valid(const std::string& device_id) {
+  auto q = replica_.db().prepare("SELECT revoked_at IS NULL FROM _device WHERE device_id = ?");
+  if (!q) return false;
+  q->bind(1, device_id);
+  auto row = q->step();
+  return row && row.value() && q->column_int(0) == 1;
+}
+
+sync::DeviceScope scope_of(const sync::Principal& p) {
+  return {p.role, p.station_id, p.spokesperson_id, p.replica_id};
+}
+
+sync::GuardFactory scope_guards(sync::Replica& replica) {
+  return [&replica](const sync::Principal& pusher) -> sync::ChangeGuard {
+    auto lookup = std::make_shared<sync::ReplicaOpinionLookup>(replica);
+    // The scope of each relayed origin, looked up once per session.
+    auto relayed = std::make_shared<std::map<Uuid, sync::DeviceScope>>();
+    sync::DeviceScope own = scope_of(pusher);
+    return [&replica, lookup, relayed, own](const sync::ChangeView& v) -> std::optional<std::string> {
+      sync::DeviceScope scope = own;
+      if (v.origin != own.replica_id) {
+        auto it = relayed->find(v.origin);
+        if (it == relayed->end()) {
+          auto bound = app::device_for_replica(replica, v.origin);
+          if (!bound) return std::string("lookup_failed");
+          // An origin bound to no device (a spokesperson device that only ever synced through
+          // its station hub) gets the relaying station's rights, as that replica.
+          sync::DeviceScope s = own;
+          if (own.role == sync::Role::kStation) s.replica_id = v.origin;
+          if (bound.value()) {
+            auto bound_scope = app::device_scope(**bound);
+            if (!bound_scope) return std::string("lookup_failed");
+            s = bound_scope.value();
+          }
+          it = relayed->emplace(v.origin, s).first;
+        }
+        scope = it->second;
+      }
+      auto verdict = sync::check_write(scope, v.table, v.create, v.created, v.existing, *lookup);
+      if (!verdict) return std::string("lookup_failed");
+      if (verdict.value()) return std::string(sync::scope_refusal_name(*verdict.value()));
+      return std::nullopt;
+    };
+  };
+}
+
+sync::FilterFactory scope_filters(sync::Replica& replica) {
+  return [&replica](const sync::Principal& p) -> sync::RowFilter {
+    if (p.role == sync::Role::kDistrict) return {};
+    auto lookup = std::make_shared<sync::ReplicaOpinionLookup>(replica);
+    sync::DeviceScope scope = scope_of(p);
+    return [lookup, scope](const sync::TablePolicy& t, const sync::Row& row) {
+      auto ok = sync::visible(scope, t, row.values, *lookup);
+      return ok && ok.value();
+    };
+  };
+}
+
+}  // namespace liaison::service

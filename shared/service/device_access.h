@@ -1,0 +1,35 @@
+// The authorization the sync server needs, over the replica's _device table and the scope rules
+// (shared/sync/scope.h): who a token belongs to, which incoming changes a device may write, and
+// which rows it may see. Not thread-safe: everything runs on the server's database thread.
+#pragma once
+
+#include <memory>
+
+#include "shared/sync/protocol_server.h"
+#include "shared/sync/scope.h"
+
+namespace liaison::service {
+
+class DeviceAuthenticator final : public sync::Authenticator {
+ public:
+  explicit DeviceAuthenticator(sync::Replica& replica) : replica_(replica) {}
+  Result<sync::Principal> authenticate(const std::string& token, const Uuid& replica,
+                                       const std::string& address, int64_t skew_ms) override;
+  bool still_valid(const std::string& device_id) override;
+
+ private:
+  sync::Replica& replica_;
+};
+
+// The scope of a principal, as the rules take it.
+sync::DeviceScope scope_of(const sync::Principal& p);
+
+// Guards for changes a principal pushes. A change is checked against the device bound to its
+// origin when there is one (a spokesperson's change relayed by its station); else a station
+// pusher's rights apply to it as that origin's replica, and any other pusher's own scope (so a
+// forged origin gains nothing). REQUIRES: replica outlives the guards.
+sync::GuardFactory scope_guards(sync::Replica& replica);
+// Filters for rows sent to a principal. REQUIRES: replica outlives the filters.
+sync::FilterFactory scope_filters(sync::Replica& replica);
+
+}  // namespace liaison::service

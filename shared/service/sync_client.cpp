@@ -1,0 +1,114 @@
+#include "shared/service/sync_client.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "shared/service/reply.h"
+
+namespace liaison::service {
+
+namespace {
+
+// Drives one connection's worth of the client protocol.
+class Session final : public net::ClientHandler {
+ public:
+  Session(sync::Replica& replica, const std::string& token,
+          const std::function<void(const SyncProgress&)>& progress, SyncProgress& state)
+      : protocol_(replica, token, SystemClock::instance()), progress_(progress), state_(state) {}
+
+  net::Reply on_open() override { return to_reply(protocol_.start()); }
+  net::Reply on_frame(const std::string& frame) override {
+    net::Reply r = to_reply(protocol_.on_frame(frame));
+    state_.pushed = protocol_.summary().pushed;
+    state_.pulled = protocol_.summary().pulled;
+    if (progress_) progress_(state_);
+    return r;
+  }
+  const sync::ClientProtocol& protocol() const { return protocol_; }
+
+ private:
+  sync::ClientProtocol protocol_;
+  const std::function<void(const SyncProgress&)>& progress_;
+  SyncProgress& state_;
+};
+
+Result<int64_t> begin_run(sync::Replica& replica, const std::string& url) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
+                           replica.db().prepare("INSERT INTO _sync_run(server, started_at) "
+                                                "VALUES(?, ?)"));
+  ins.bind(1, url).bind(2, replica.now_iso());
+  LIAISON_RETURN_IF_ERROR(ins.run());
+  return replica.db().last_insert_rowid();
+}
+
+Status end_run(sync::Replica& replica, int64_t id, const sync::SyncSummary& s,
+               const std::string& result) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt up,
+                           replica.db().prepare("UPDATE _sync_run SET finished_at = ?, pushed = ?, "
+                                                "pulled = ?, refused = ?, conflicts = ?, "
+                                                "clock_skew_ms = ?, result = ? WHERE id = ?"));
+  up.bind(1, replica.now_iso()).bind(2, static_cast<int64_t>(s.pushed));
+  up.bind(3, static_cast<int64_t>(s.pulled)).bind(4, static_cast<int64_t>(s.refused));
+  up.bind(5, static_cast<int64_t>(s.conflicts)).bind(6, s.clock_skew_ms).bind(7, result);
+  up.bind(8, id);
+  return up.run();
+}
+
+void add(sync::SyncSummary& total, const sync::SyncSummary& s) {
+  total.pushed += s.pushed;
+  total.pulled += s.pulled;
+  total.refused += s.refused;
+  total.conflicts += s.conflicts;
+  total.clock_skew_ms = s.clock_skew_ms;
+  total.done = s.done;
+}
+
+}  // namespace
+
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, Random& random) {
+  double base = static_cast<double>(policy.start.count()) *
+                std::pow(policy.multiplier, std::max(0, attempt - 1));
+  base = std::min(base, static_cast<double>(policy.cap.count()));
+  double unit = static_cast<double>(random.next_u64() % 10001) / 10000.0;
+  double delay = base * (1.0 - policy.jitter * unit);
+  return std::chrono::milliseconds(static_cast<int64_t>(delay));
+}
+
+Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& options,
+                                    const std::function<void(const SyncProgress&)>& progress) {
+  SyncResult result;
+  Status last;
+  for (int attempt = 0; attempt <= options.retry.retries; ++attempt) {
+    if (attempt > 0)
+      std::this_thread::sleep_for(backoff_delay(options.retry, attempt, SystemRandom::instance()));
+    SyncProgress state;
+    state.attempt = attempt + 1;
+    Session session(replica, options.token, progress, state);
+    LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_run(replica, options.net.url));
+    net::ClientStats stats;
+    Status s = net::run_client(options.net, session, &stats);
+    result.attempts = attempt + 1;
+    result.bytes_sent += stats.bytes_sent;
+    result.bytes_received += stats.bytes_received;
+    const sync::ClientProtocol& p = session.protocol();
+    add(result.summary, p.summary());
+    if (p.summary().done) {
+      LIAISON_RETURN_IF_ERROR(end_run(replica, run, p.summary(), "ok"));
+      return result;
+    }
+    // An ERROR from the server (or a protocol failure here) names its code.
+    const Status& err = p.error();
+    std::string code = !err.is_ok() ? err.key() : stats.close_reason;
+    (void)end_run(replica, run, p.summary(), code.empty() ? "cut" : code);
+    if (!code.empty() && std::string(sync::error_action(code)) == "fatal")
+      return Status(Code::kPermissionDenied, code, err.is_ok() ? stats.close_reason : err.detail());
+    last = s.is_ok() ? Status::io("the connection ended before the sync finished") : s;
+    if (stats.failure == net::ClientFailure::kBadUrl) return Status::invalid("err.bad_url", s.detail());
+  }
+  return Status(Code::kIo, "err.sync_failed", last.detail());
+}
+
+}  // namespace liaison::service

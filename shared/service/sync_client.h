@@ -1,0 +1,51 @@
+// One `liaison sync`: connects to the server (or a station hub), runs the client protocol
+// (shared/sync/protocol_client.h), and retries with capped exponential backoff and jitter when
+// the link drops or the server asks to retry. Every run is recorded in _sync_run.
+// Not thread-safe; blocks the calling thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "shared/net/ws_client.h"
+#include "shared/sync/protocol_client.h"
+
+namespace liaison::service {
+
+struct RetryPolicy {
+  int retries = 3;  // further attempts after the first
+  std::chrono::milliseconds start{1000};
+  double multiplier = 2.0;
+  std::chrono::milliseconds cap{30000};
+  double jitter = 0.25;  // up to this fraction of each delay is taken off at random
+};
+
+struct SyncOptions {
+  net::ClientOptions net;  // url, timeouts, TLS
+  std::string token;
+  RetryPolicy retry;
+};
+
+struct SyncProgress {
+  int attempt = 0;
+  uint64_t pushed = 0, pulled = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;
+};
+
+struct SyncResult {
+  sync::SyncSummary summary;  // totals over all attempts
+  int attempts = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;
+};
+
+// The delay before retry number attempt (1-based), with jitter drawn from random.
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, Random& random);
+
+// Syncs until done or out of retries. A fatal protocol error (bad token, revoked, versions)
+// is returned at once with its code as the Status key; a transport failure after the last
+// retry as Code::kIo. progress, when set, is called after each message.
+Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& options,
+                                    const std::function<void(const SyncProgress&)>& progress = {});
+
+}  // namespace liaison::service

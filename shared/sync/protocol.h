@@ -1,0 +1,55 @@
+// What the two protocol state machines (protocol_server.h, protocol_client.h) share: their
+// output, the error codes of docs/protocol.md, and the batch limits. No I/O here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shared/sync/replica.h"
+#include "shared/wire/messages.h"
+
+namespace liaison::sync {
+
+// Frames to send, in order, and whether to close the connection after them.
+struct ProtocolOutput {
+  std::vector<std::string> frames;
+  bool close = false;
+  uint16_t close_code = 1000;  // 1000 normal, 1008 policy (refused), 1011 server error
+  std::string close_reason;    // the error code, so a peer that only sees the close knows why
+};
+
+struct BatchLimits {
+  size_t changes = 2000;                  // per PUSH or CHANGES
+  size_t bytes = size_t{4} << 20;         // encoded changeset, checked by the receiver
+  size_t frame = size_t{8} << 20;         // one WebSocket frame
+};
+
+// The error codes of docs/protocol.md and whether the device should retry.
+namespace errc {
+constexpr const char* kBadMessage = "bad_message";
+constexpr const char* kProtocolVersion = "protocol_version";
+constexpr const char* kSchemaTooNew = "schema_too_new";
+constexpr const char* kClientTooOld = "client_too_old";
+constexpr const char* kAuthFailed = "auth_failed";
+constexpr const char* kRevoked = "revoked";
+constexpr const char* kReplicaMismatch = "replica_mismatch";
+constexpr const char* kTooBig = "too_big";
+constexpr const char* kShuttingDown = "shutting_down";
+constexpr const char* kInternal = "internal";
+}  // namespace errc
+
+// "retry" for errors a later attempt may overcome, "fatal" for the others.
+const char* error_action(const std::string& code);
+
+// An ERROR message and the close that follows it.
+ProtocolOutput error_output(const std::string& code, const std::string& message);
+
+// A version vector as message entries and back.
+wire::VectorEntries to_entries(const VersionVector& vv);
+VersionVector from_entries(const wire::VectorEntries& entries);
+// Raises into each origin's entry to the end of the changeset's range for it.
+void merge_ranges(VersionVector& vv, const wire::Changeset& cs);
+
+}  // namespace liaison::sync

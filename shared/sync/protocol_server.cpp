@@ -1,0 +1,157 @@
+#include "shared/sync/protocol_server.h"
+
+#include <fmt/format.h>
+
+#include "shared/storage/migrations.h"
+
+namespace liaison::sync {
+
+namespace {
+
+uint32_t our_schema() {
+  return static_cast<uint32_t>(storage::latest_version(storage::embedded_migrations()));
+}
+
+ProtocolOutput send(wire::Message m) {
+  ProtocolOutput out;
+  out.frames.push_back(wire::encode_message(m));
+  return out;
+}
+
+}  // namespace
+
+ServerProtocol::ServerProtocol(Replica& replica, Authenticator& auth, GuardFactory guards,
+                               FilterFactory filters, Clock& clock, std::string peer_address,
+                               BatchLimits limits)
+    : replica_(replica),
+      auth_(auth),
+      guards_(std::move(guards)),
+      filters_(std::move(filters)),
+      clock_(clock),
+      peer_address_(std::move(peer_address)),
+      limits_(limits) {}
+
+ProtocolOutput ServerProtocol::fail(const std::string& code, const std::string& message) {
+  state_ = State::kFinished;
+  return error_output(code, message);
+}
+
+ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
+  if (state_ == State::kFinished) return fail(errc::kBadMessage, "message after the end");
+  wire::MessageLimits limits;
+  limits.max_frame = limits_.frame;
+  Result<wire::Message> decoded = wire::decode_message(frame, limits);
+  if (!decoded) return fail(errc::kBadMessage, decoded.status().detail());
+  wire::Message& m = decoded.value();
+  if (state_ == State::kHello) {
+    if (auto* hello = std::get_if<wire::Hello>(&m)) return on_hello(*hello);
+    return fail(errc::kBadMessage, fmt::format("{} before HELLO", wire::message_name(m)));
+  }
+  // Revocation takes effect on the next message.
+  if (!auth_.still_valid(principal_->device_id)) return fail(errc::kRevoked, "device revoked");
+  if (state_ == State::kSync) {
+    if (auto* push = std::get_if<wire::Push>(&m)) return on_push(*push);
+    if (std::holds_alternative<wire::Pull>(m)) {
+      state_ = State::kPulling;
+      return send_changes();
+    }
+  } else if (auto* pulled = std::get_if<wire::Pulled>(&m)) {
+    if (pulled->batch != batch_) return fail(errc::kBadMessage, "PULLED for another batch");
+    if (more_) return send_changes();
+    state_ = State::kFinished;
+    ProtocolOutput out = send(wire::Done{pushed_, pulled_, refused_});
+    out.close = true;
+    return out;
+  }
+  return fail(errc::kBadMessage, fmt::format("unexpected {}", wire::message_name(m)));
+}
+
+ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
+  if (m.protocol != wire::kProtocolVersion)
+    return fail(errc::kProtocolVersion,
+                fmt::format("protocol {} here, {} there", wire::kProtocolVersion, m.protocol));
+  if (m.schema > our_schema())
+    return fail(errc::kSchemaTooNew, fmt::format("schema {} here, {} there", our_schema(), m.schema));
+  if (m.schema < our_schema())
+    return fail(errc::kClientTooOld, fmt::format("schema {} here, {} there", our_schema(), m.schema));
+  int64_t skew = m.clock_ms - clock_.now_ms();
+  Result<Principal> who = auth_.authenticate(m.token, m.replica, peer_address_, skew);
+  if (!who) {
+    const std::string& key = who.status().key();
+    bool known = key == errc::kRevoked || key == errc::kReplicaMismatch;
+    return fail(known ? key : errc::kAuthFailed, who.status().detail());
+  }
+  principal_ = who.value();
+  guard_ = guards_(*principal_);
+  filter_ = filters_(*principal_);
+  device_has_ = from_entries(m.vv);
+  wire::Welcome w;
+  w.schema = our_schema();
+  w.server_replica = replica_.info().id;
+  w.clock_ms = clock_.now_ms();
+  w.device = principal_->device_id;
+  w.role = role_name(principal_->role);
+  w.station = principal_->station_id;
+  w.spokesperson = principal_->spokesperson_id;
+  // What the server has of every origin the device knows, its own included: the device pushes
+  // from there, so nothing the server holds is sent again.
+  VersionVector ours = replica_.version_vector();
+  VersionVector asked = device_has_;
+  asked.try_emplace(m.replica, 0);
+  for (const auto& [origin, seq] : asked) {
+    (void)seq;
+    auto it = ours.find(origin);
+    if (it != ours.end()) w.known.emplace_back(origin, it->second);
+  }
+  state_ = State::kSync;
+  return send(std::move(w));
+}
+
+ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
+  wire::Limits limits;
+  limits.max_bytes = limits_.bytes;
+  limits.max_changes = limits_.changes;
+  Result<wire::Changeset> cs = wire::decode(m.changeset, limits);
+  if (!cs) {
+    bool big = cs.status().code() == Code::kLimitExceeded;
+    return fail(big ? errc::kTooBig : errc::kBadMessage, cs.status().detail());
+  }
+  // The device has what it pushed: never send it back.
+  merge_ranges(device_has_, *cs);
+  Result<ApplyStats> st = replica_.apply(std::move(cs).value(), guard_);
+  if (!st) {
+    Code c = st.status().code();
+    if (c == Code::kCorruption || c == Code::kSchemaTooNew)
+      return fail(errc::kBadMessage, st.status().detail());
+    return fail(errc::kInternal, st.status().detail());
+  }
+  wire::Ack ack{m.batch, st->applied + st->pending, st->duplicates, {}};
+  for (const Refusal& r : st->refusals)
+    ack.refused.push_back({r.origin, r.seq, r.table, r.row_id, r.reason});
+  pushed_ += ack.applied;
+  refused_ += ack.refused.size();
+  return send(std::move(ack));
+}
+
+ProtocolOutput ServerProtocol::send_changes() {
+  Result<wire::Changeset> cs = replica_.changes_since(device_has_, limits_.changes, filter_);
+  if (!cs) return fail(errc::kInternal, cs.status().detail());
+  merge_ranges(device_has_, *cs);
+  // More when the server still holds sequences the device has not been sent.
+  more_ = false;
+  for (const auto& [origin, seq] : replica_.version_vector()) {
+    auto it = device_has_.find(origin);
+    if (it == device_has_.end() || it->second < seq) more_ = true;
+  }
+  pulled_ += cs->changes.size();
+  std::string bytes = wire::encode(*cs);
+  if (bytes.size() > limits_.bytes)
+    return fail(errc::kInternal, fmt::format("a batch of {} bytes", bytes.size()));
+  return send(wire::Changes{++batch_, std::move(bytes), more_});
+}
+
+ProtocolOutput ServerProtocol::shutting_down() {
+  return fail(errc::kShuttingDown, "the server is stopping");
+}
+
+}  // namespace liaison::sync

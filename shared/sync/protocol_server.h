@@ -1,0 +1,87 @@
+// The server side of the sync protocol (docs/protocol.md) as a state machine with no I/O: one
+// instance per connection, fed one frame at a time, answering with frames to send. The district
+// server and the station hub both run it; shared/net carries its frames. It authenticates the
+// device on HELLO, applies each PUSH through the guard for the device the changes are
+// attributed to, and answers PULL with what the device has not seen, filtered to its scope.
+//
+// Not thread-safe: all calls for one connection (and every use of its replica) happen on the
+// server's database thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "shared/sync/protocol.h"
+#include "shared/sync/replica.h"
+#include "shared/util/env.h"
+
+namespace liaison::sync {
+
+// An authenticated device.
+struct Principal {
+  std::string device_id;
+  Role role = Role::kStation;
+  std::string station_id, spokesperson_id;
+  Uuid replica_id;
+};
+
+// Device registry operations the protocol needs (implemented over the _device table).
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // Checks a token presented by replica, records the contact (address, clock skew) and binds
+  // the replica on first contact. On failure the Status key is a protocol error code
+  // (auth_failed, revoked, replica_mismatch).
+  virtual Result<Principal> authenticate(const std::string& token, const Uuid& replica,
+                                         const std::string& address, int64_t skew_ms) = 0;
+  // False once the device is revoked (checked on every message).
+  virtual bool still_valid(const std::string& device_id) = 0;
+};
+
+// The guard for changes pushed by a device, and the filter for rows sent to it.
+using GuardFactory = std::function<ChangeGuard(const Principal&)>;
+using FilterFactory = std::function<RowFilter(const Principal&)>;
+
+class ServerProtocol {
+ public:
+  ServerProtocol(Replica& replica, Authenticator& auth, GuardFactory guards,
+                 FilterFactory filters, Clock& clock, std::string peer_address,
+                 BatchLimits limits = {});
+
+  ProtocolOutput on_frame(const std::string& frame);
+  // For a server that is stopping: ends the session between batches.
+  ProtocolOutput shutting_down();
+
+  bool finished() const { return state_ == State::kFinished; }
+  const std::optional<Principal>& principal() const { return principal_; }
+  uint64_t pushed() const { return pushed_; }
+  uint64_t pulled() const { return pulled_; }
+  uint64_t refused() const { return refused_; }
+
+ private:
+  enum class State { kHello, kSync, kPulling, kFinished };
+
+  ProtocolOutput on_hello(const wire::Hello& m);
+  ProtocolOutput on_push(wire::Push& m);
+  ProtocolOutput send_changes();
+  ProtocolOutput fail(const std::string& code, const std::string& message);
+
+  Replica& replica_;
+  Authenticator& auth_;
+  GuardFactory guards_;
+  FilterFactory filters_;
+  Clock& clock_;
+  std::string peer_address_;
+  BatchLimits limits_;
+  State state_ = State::kHello;
+  std::optional<Principal> principal_;
+  ChangeGuard guard_;
+  RowFilter filter_;
+  VersionVector device_has_;  // the device's vector, raised by every batch sent
+  uint64_t batch_ = 0;        // the CHANGES batch awaiting PULLED
+  bool more_ = false;
+  uint64_t pushed_ = 0, pulled_ = 0, refused_ = 0;
+};
+
+}  // namespace liaison::sync

@@ -1,0 +1,207 @@
+// The two protocol state machines talking to each other through frames, with no sockets: a full
+// sync, resumption after a cut at every point, idempotent pushes, refusals, revocation and
+// version mismatches.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "shared/storage/migrations.h"
+#include "shared/sync/protocol_client.h"
+#include "shared/sync/protocol_server.h"
+#include "tests/common/replica_fixture.h"
+#include "tests/common/status_testing.h"
+
+namespace liaison::sync {
+namespace {
+
+class FakeAuth : public Authenticator {
+ public:
+  Result<Principal> authenticate(const std::string& token, const Uuid& replica,
+                                 const std::string&, int64_t skew_ms) override {
+    last_skew = skew_ms;
+    if (token != "good") return Status(Code::kPermissionDenied, "auth_failed", "bad token");
+    if (revoked) return Status(Code::kPermissionDenied, "revoked", "revoked");
+    return Principal{"dev-1", Role::kStation, "S01", "", replica};
+  }
+  bool still_valid(const std::string&) override { return !revoked; }
+  bool revoked = false;
+  int64_t last_skew = 0;
+};
+
+// Refuses rows of other stations; shows only rows of S01 (or with no station).
+bool mine(const TablePolicy& t, const std::vector<Value>& values) {
+  int col = t.column_index("station_id");
+  return col < 0 || values[static_cast<size_t>(col)] == Value{std::string("S01")};
+}
+ChangeGuard station_guard(const Principal&) {
+  return [](const ChangeView& v) -> std::optional<std::string> {
+    const std::vector<Value>* values = v.created ? v.created : v.existing ? &v.existing->values : nullptr;
+    if (!values) return std::string("unknown_row");
+    if (!mine(v.table, *values)) return std::string("other_station");
+    return std::nullopt;
+  };
+}
+RowFilter station_filter(const Principal&) {
+  return [](const TablePolicy& t, const Row& row) { return mine(t, row.values); };
+}
+
+class ProtocolTest : public test::SyncFixture {
+ protected:
+  // Runs a session; cut_after stops after that many frames have crossed (either way).
+  Status run(test::TestReplica& client, test::TestReplica& server, size_t cut_after = SIZE_MAX,
+             SyncSummary* summary = nullptr, size_t batch = 3) {
+    BatchLimits limits;
+    limits.changes = batch;
+    ClientProtocol c(*client, token, client.clock, limits);
+    ServerProtocol s(*server, auth, station_guard, station_filter, server.clock, "test", limits);
+    std::deque<std::string> to_server, to_client;
+    for (auto& f : c.start().frames) to_server.push_back(f);
+    size_t crossed = 0;
+    while (!to_server.empty() || !to_client.empty()) {
+      if (crossed++ >= cut_after) return Status::io("cut");
+      if (!to_server.empty()) {
+        std::string f = to_server.front();
+        to_server.pop_front();
+        ProtocolOutput out = s.on_frame(f);
+        for (auto& g : out.frames) to_client.push_back(g);
+        continue;
+      }
+      std::string f = to_client.front();
+      to_client.pop_front();
+      ProtocolOutput out = c.on_frame(f);
+      for (auto& g : out.frames) to_server.push_back(g);
+    }
+    if (summary) *summary = c.summary();
+    if (!c.error().is_ok()) return c.error();
+    return c.summary().done ? Status{} : Status::internal("session did not finish");
+  }
+
+  FakeAuth auth;
+  std::string token = "good";
+};
+
+TEST_F(ProtocolTest, AFullSyncPushesPullsAndConverges) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  auto& other = make("other", 3);
+  for (int i = 0; i < 7; ++i) ASSERT_OK(test::add_opinion(*client));
+  ASSERT_OK(test::add_opinion(*server));  // a district record for S01
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pushed, 7u);
+  EXPECT_EQ(sum.pulled, 1u);
+  EXPECT_EQ(digest(client), digest(server));
+  ASSERT_OK_AND_ASSIGN(uint64_t left, unacknowledged_changes(*client));
+  EXPECT_EQ(left, 0u);
+  // A second sync moves nothing.
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pushed, 0u);
+  EXPECT_EQ(sum.pulled, 0u);
+  (void)other;
+}
+
+TEST_F(ProtocolTest, ACutAtAnyPointResumesWithoutLossOrRepeat) {
+  for (size_t cut = 0; cut < 14; ++cut) {
+    SCOPED_TRACE(cut);
+    test::ReplicaSet set;
+    test::ReplicaSpec a;
+    a.name = "server";
+    a.seed = 1;
+    test::ReplicaSpec b;
+    b.name = "client";
+    b.seed = 2;
+    auto* server = set.make(a);
+    auto* client = set.make(b);
+    for (int i = 0; i < 7; ++i) ASSERT_OK(test::add_opinion(**client));
+    for (int i = 0; i < 4; ++i) ASSERT_OK(test::add_opinion(**server));
+    EXPECT_FALSE(run(*client, *server, cut).is_ok());
+    SyncSummary sum;
+    ASSERT_OK(run(*client, *server, SIZE_MAX, &sum));
+    ASSERT_OK_AND_ASSIGN(int64_t n, test::query_int(**server, "SELECT COUNT(*) FROM opinion"));
+    EXPECT_EQ(n, 11);
+    ASSERT_OK_AND_ASSIGN(std::string dc, (*client)->digest());
+    ASSERT_OK_AND_ASSIGN(std::string ds, (*server)->digest());
+    EXPECT_EQ(dc, ds);
+    // Nothing acknowledged before the cut was pushed again: the two sessions together pushed
+    // each change once.
+    ASSERT_OK_AND_ASSIGN(int64_t logged, test::query_int(**server, "SELECT COUNT(*) FROM _log"));
+    EXPECT_EQ(logged, 11);
+  }
+}
+
+TEST_F(ProtocolTest, ChangesOutsideTheScopeAreRefusedAndNeverSent) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  test::OpinionSpec other;
+  other.station_id = "S02";
+  ASSERT_OK(test::add_opinion(*client));
+  ASSERT_OK(test::add_opinion(*client, other));
+  ASSERT_OK(test::add_opinion(*server, other));  // another station's record at the district
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.refused, 1u);
+  EXPECT_EQ(scalar(client, "SELECT COUNT(*) FROM _server_refused WHERE reason = 'other_station'"), 1);
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM opinion WHERE station_id = 'S02'"), 1);
+  // The client has its own two rows; the district's S02 row never reached it.
+  EXPECT_EQ(scalar(client, "SELECT COUNT(*) FROM opinion"), 2);
+  ASSERT_OK_AND_ASSIGN(uint64_t left, unacknowledged_changes(*client));
+  EXPECT_EQ(left, 0u);
+}
+
+TEST_F(ProtocolTest, BadTokensRevocationAndVersionsEndTheSession) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  ASSERT_OK(test::add_opinion(*client));
+  token = "wrong";
+  Status s = run(client, server);
+  EXPECT_EQ(s.key(), "auth_failed");
+  token = "good";
+  auth.revoked = true;
+  EXPECT_EQ(run(client, server).key(), "revoked");
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM opinion"), 0);
+  auth.revoked = false;
+
+  ServerProtocol s2(*server, auth, station_guard, station_filter, server.clock, "test");
+  wire::Hello h;
+  h.protocol = 99;
+  ProtocolOutput out = s2.on_frame(wire::encode_message(h));
+  ASSERT_TRUE(out.close);
+  EXPECT_EQ(out.close_reason, "protocol_version");
+  ServerProtocol s3(*server, auth, station_guard, station_filter, server.clock, "test");
+  h.protocol = wire::kProtocolVersion;
+  h.schema = 999;
+  EXPECT_EQ(s3.on_frame(wire::encode_message(h)).close_reason, "schema_too_new");
+  ServerProtocol s4(*server, auth, station_guard, station_filter, server.clock, "test");
+  EXPECT_EQ(s4.on_frame("garbage").close_reason, "bad_message");
+  ServerProtocol s5(*server, auth, station_guard, station_filter, server.clock, "test");
+  EXPECT_EQ(s5.on_frame(wire::encode_message(wire::Pull{})).close_reason, "bad_message");
+}
+
+TEST_F(ProtocolTest, ThePushIsIdempotentWhenTheAckIsLost) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  for (int i = 0; i < 3; ++i) ASSERT_OK(test::add_opinion(*client));
+  // Cut right after the server applied the first PUSH (HELLO, WELCOME, PUSH crossed; ACK lost).
+  EXPECT_FALSE(run(client, server, 3).is_ok());
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM opinion"), 3);
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pushed, 0u);  // the server's WELCOME said it has them
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM _log"), 3);
+}
+
+TEST_F(ProtocolTest, TheServerRecordsTheClockSkew) {
+  auto& server = make("server", 1);
+  test::ReplicaSpec spec;
+  spec.name = "client";
+  spec.seed = 2;
+  spec.start_ms = test::kEpochMs + 7 * 60 * 1000;  // seven minutes fast
+  auto& client = make(spec);
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(auth.last_skew, 7 * 60 * 1000);
+  EXPECT_EQ(sum.clock_skew_ms, 7 * 60 * 1000);
+}
+
+}  // namespace
+}  // namespace liaison::sync
