@@ -28,6 +28,8 @@ Status run_sync(cli::Context& ctx, const SyncInput& in) {
   if (url.empty()) return Status::invalid("err.no_server");
   if (token.empty()) return Status::invalid("err.no_token");
   if (in.retries < 0) return Status::invalid("err.bad_number", "--retries");
+  // A malformed address is bad input: refused before anything is recorded.
+  if (!net::parse_ws_url(url).is_ok()) return Status::invalid("err.bad_url", url);
   service::SyncOptions options;
   options.net.url = url;
   options.net.ca_file = in.ca_file;
