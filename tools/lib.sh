@@ -23,12 +23,14 @@ ensure_deps() {
 }
 
 # Configures and builds into $1 (default build/) with the remaining arguments passed to cmake.
-# Release without debug info: the Beast translation units compile about 40 % faster.
+# -O2 without debug info: the Beast translation units compile about 40 % faster than with -g
+# (-O3 is avoided: GCC 12 gives false -Wrestrict warnings there, which -Werror turns fatal).
 # BUILD_TARGETS, when set, limits the build to those targets.
 build_tree() {
   local dir="${1:-$LIAISON_ROOT/build}"
   shift || true
-  cmake -S "$LIAISON_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake -S "$LIAISON_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG" "$@" >/dev/null
   if [ -n "${BUILD_TARGETS:-}" ]; then
     # shellcheck disable=SC2086
     cmake --build "$dir" -j 2 --target $BUILD_TARGETS
