@@ -13,6 +13,14 @@ void add_opinion_commands(cli::Program& program);
 void add_handling_commands(cli::Program& program, CLI::App& opinion);
 // status
 void add_status_command(cli::Program& program);
+// attach ID FILE; attachment list ID; attachment get ID|SHA256 --out FILE
+void add_attach_commands(cli::Program& program);
+// report month --month YYYY-MM [--format text|csv|xlsx] [--out F] [--public] [--overdue-days N]
+void add_report_commands(cli::Program& program);
+// reception plan|add|held|list|show|void; deputy list|show|report|archive; category list
+void add_duty_commands(cli::Program& program);
+// spokesperson add|list|show|set|void|coverage; visit add|list
+void add_spokesperson_commands(cli::Program& program);
 
 // sync [--server URL] [--token T] [--retries N] [--ca-file F] [--insecure]; refused
 void add_sync_commands(cli::Program& program);

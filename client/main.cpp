@@ -8,6 +8,10 @@ int main(int argc, char** argv) {
   try {
     liaison::client::add_init_command(program);
     liaison::client::add_opinion_commands(program);
+    liaison::client::add_attach_commands(program);
+    liaison::client::add_report_commands(program);
+    liaison::client::add_duty_commands(program);
+    liaison::client::add_spokesperson_commands(program);
     liaison::cli::add_conflict_commands(program);
     liaison::client::add_status_command(program);
     liaison::client::add_sync_commands(program);

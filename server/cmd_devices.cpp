@@ -1,7 +1,9 @@
-// device add|list|revoke: the devices the district server lets sync, and their tokens.
+// device add|list|revoke: the devices the district server lets sync, and their tokens; compact:
+// the change log up to what every live device has acknowledged.
 #include <memory>
 
 #include "server/commands.h"
+#include "shared/app/compaction.h"
 #include "shared/app/devices.h"
 #include "shared/app/render_device.h"
 
@@ -37,6 +39,14 @@ void add_device_commands(cli::Program& program) {
     LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
     LIAISON_ASSIGN_OR_RETURN(app::Device d, app::revoke_device(*r, *device));
     app::print_revoked_device(ctx.out(), d);
+    return {};
+  });
+
+  CLI::App* compact = program.command(program.app(), "compact", "label.cmd.compact");
+  program.on_run(compact, [](cli::Context& ctx) -> Status {
+    LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
+    LIAISON_ASSIGN_OR_RETURN(app::Compaction c, app::compact_change_log(*r));
+    app::print_compaction(ctx.out(), c);
     return {};
   });
 }

@@ -66,6 +66,9 @@ void add_deputy(cli::Program& program, CLI::App& group) {
   cmd->add_option("--station", in->station);
   cmd->add_option("--work-unit", in->work_unit);
   cmd->add_option("--phone", in->phone);
+  cmd->add_option("--gender", in->profile.gender);
+  cmd->add_option("--term-start", in->profile.term_start);
+  cmd->add_option("--term-end", in->profile.term_end);
   program.on_run(cmd, [in](cli::Context& ctx) -> Status {
     LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
     LIAISON_ASSIGN_OR_RETURN(app::Deputy d, app::add_deputy(*r, *in));

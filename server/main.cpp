@@ -8,7 +8,9 @@ int main(int argc, char** argv) {
   try {
     liaison::server::add_init_command(program);
     liaison::server::add_reference_commands(program);
+    liaison::server::add_duty_commands(program);
     liaison::server::add_device_commands(program);
+    liaison::server::add_report_commands(program);
     liaison::server::add_serve_command(program);
     CLI::App* opinion = program.group(program.app(), "opinion", "label.cmd.opinion");
     liaison::cli::add_opinion_list(program, *opinion, /*with_station=*/true);

@@ -51,7 +51,13 @@ Json to_json(const OpinionDetail& d) {
   out["steps"] = array_of(d.steps);
   out["amendments"] = array_of(d.amendments);
   out["conflicts"] = array_of(d.conflicts);
+  out["attachments"] = array_of(d.attachments);
   return out;
+}
+
+Json to_json(const Attachment& a) {
+  return {{"id", a.id},     {"sha256", a.sha256}, {"size", a.size}, {"mime", opt(a.mime)},
+          {"name", opt(a.name)}, {"at", a.at},    {"present", a.present}};
 }
 
 Json to_json(const Step& s) {
@@ -106,6 +112,9 @@ Json to_json(const Deputy& d) {
           {"station", opt(d.station)},
           {"work_unit", opt(d.work_unit)},
           {"phone", opt(d.phone)},
+          {"gender", opt(d.gender)},
+          {"term_start", opt(d.term_start)},
+          {"term_end", opt(d.term_end)},
           {"void_reason", opt(d.void_reason)},
           {"created_at", d.created_at}};
 }

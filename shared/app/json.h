@@ -22,8 +22,10 @@ Json to_json(const Value& value);
 //  void_reason, created_at, recorded_by}
 Json to_json(const Opinion& opinion);
 Json to_json(const std::vector<Opinion>& opinions);
-// The opinion object plus "steps", "amendments" and "conflicts".
+// The opinion object plus "steps", "amendments", "conflicts" and "attachments".
 Json to_json(const OpinionDetail& detail);
+// {id, sha256, size, mime, name, at, present}; present: the content is here.
+Json to_json(const Attachment& attachment);
 // {id, step, to, channel, note, by, at, recorded_by}
 Json to_json(const Step& step);
 // {id, text, by, at, recorded_by}

@@ -30,12 +30,21 @@ struct Amendment {
   OptText by;
 };
 
+// A scan or photo attached to a record (attachments.h).
+struct Attachment {
+  std::string id, owner_table, owner_id, sha256, at;
+  OptText station, mime, name;
+  int64_t size = 0;
+  bool present = false;  // the content is whole here (else it arrives with a later sync)
+};
+
 // One opinion with everything recorded beside it.
 struct OpinionDetail {
   Opinion opinion;
   std::vector<Step> steps;             // in (at, id) order
   std::vector<Amendment> amendments;   // in (at, id) order
   std::vector<sync::Conflict> conflicts;  // open and decided, oldest first
+  std::vector<Attachment> attachments;    // in (at, id) order
 };
 
 struct Home {
@@ -52,6 +61,12 @@ struct Station {
 struct Deputy {
   std::string id, name, level, created_at;
   OptText home, station, work_unit, phone, void_reason;
+  OptText gender, term_start, term_end;  // gender f or m; the term's dates, YYYY-MM-DD
+};
+
+struct Category {
+  std::string id, name, created_at;
+  OptText void_reason;
 };
 
 }  // namespace liaison::app

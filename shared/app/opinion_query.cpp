@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "shared/app/attachments.h"
 #include "shared/app/parse.h"
 #include "shared/app/tables.h"
 
@@ -168,6 +169,7 @@ Result<OpinionDetail> show_opinion(sync::Replica& replica, const std::string& id
                             a.column_text(3), a.column_text(4), opt_text(a, 5)});
   }
   LIAISON_ASSIGN_OR_RETURN(d.conflicts, replica.conflicts(false, id));
+  LIAISON_ASSIGN_OR_RETURN(d.attachments, attachments_of(replica, id));
   return d;
 }
 

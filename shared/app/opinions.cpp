@@ -1,5 +1,6 @@
 #include "shared/app/opinions.h"
 
+#include "shared/app/opinion_query.h"
 #include "shared/app/parse.h"
 #include "shared/app/tables.h"
 #include "shared/app/vocab.h"
@@ -137,7 +138,10 @@ Result<std::string> add_step(sync::Replica& replica, const std::string& opinion_
   LIAISON_ASSIGN_OR_RETURN(std::optional<std::string> to, optional_text(in.to, "to"));
   LIAISON_ASSIGN_OR_RETURN(std::optional<std::string> note, optional_text(in.note, "note"));
   if (!is_blank(in.by)) LIAISON_RETURN_IF_ERROR(check_id(trim(in.by)));
-  LIAISON_ASSIGN_OR_RETURN(std::string station, opinion_station(replica, opinion_id));
+  LIAISON_ASSIGN_OR_RETURN(Opinion current, get_opinion(replica, opinion_id));
+  if (const char* why = step_refusal(current.status, in.step))
+    return Status::invalid(why, opinion_id);
+  const std::string& station = current.station;
   FieldList f(table_named("opinion_step"));
   f.set("opinion_id", opinion_id).set("station_id", station).set("step", in.step);
   f.set_text("to_org", to).set_text("channel", trim(in.channel)).set_text("note", note);

@@ -54,7 +54,9 @@ struct StepInput {
   std::string by;       // who took the step (a deputy or spokesperson id)
 };
 // Appends a handling step; returns its id. err.bad_step, err.bad_channel, err.channel_needed,
-// err.channel_only_redirected, NotFound for an unknown opinion.
+// err.channel_only_redirected, NotFound for an unknown opinion; err.step_on_void,
+// err.step_on_closed, err.reopen_unsettled, err.close_unhandled for a step that makes no sense
+// for the opinion's current status here (status.h step_refusal).
 Result<std::string> add_step(sync::Replica& replica, const std::string& opinion_id,
                              const StepInput& in);
 

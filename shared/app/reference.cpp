@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "shared/app/deputy_profile.h"
 #include "shared/app/parse.h"
 #include "shared/app/tables.h"
 #include "shared/app/vocab.h"
@@ -78,11 +79,12 @@ Result<std::vector<Station>> stations(sync::Replica& r, const std::string& id) {
 Result<std::vector<Deputy>> deputies(sync::Replica& r, const std::string& id) {
   return query<Deputy>(r,
                        "SELECT id, name, level, created_at, home_id, station_id, work_unit, "
-                       "phone, void_reason FROM deputy",
+                       "phone, void_reason, gender, term_start, term_end FROM deputy",
                        id, [](const storage::Stmt& q) {
                          return Deputy{q.column_text(0), q.column_text(1), q.column_text(2),
                                        q.column_text(3), opt_text(q, 4),   opt_text(q, 5),
-                                       opt_text(q, 6),   opt_text(q, 7),   opt_text(q, 8)};
+                                       opt_text(q, 6),   opt_text(q, 7),   opt_text(q, 8),
+                                       opt_text(q, 9),   opt_text(q, 10),  opt_text(q, 11)};
                        });
 }
 
@@ -153,6 +155,7 @@ Result<Deputy> add_deputy(sync::Replica& replica, const DeputyInput& in) {
   f.set("created_at", replica.now_iso()).set("name", trim(in.name)).set("level", in.level);
   f.set_text("home_id", trim(in.home)).set_text("station_id", trim(in.station));
   f.set_text("work_unit", work_unit);
+  LIAISON_RETURN_IF_ERROR(collect_deputy_profile(in.profile, f));
   LIAISON_RETURN_IF_ERROR(insert(replica, "deputy", in.id, f));
   return first(deputies(replica, in.id), in.id);
 }
@@ -160,5 +163,11 @@ Result<Deputy> add_deputy(sync::Replica& replica, const DeputyInput& in) {
 Result<std::vector<Home>> list_homes(sync::Replica& replica) { return homes(replica, {}); }
 Result<std::vector<Station>> list_stations(sync::Replica& replica) { return stations(replica, {}); }
 Result<std::vector<Deputy>> list_deputies(sync::Replica& replica) { return deputies(replica, {}); }
+Result<Deputy> get_deputy(sync::Replica& replica, const std::string& id) {
+  if (id.empty()) return Status::not_found("err.unknown_deputy", id);  // "" would list them all
+  LIAISON_ASSIGN_OR_RETURN(std::vector<Deputy> found, deputies(replica, id));
+  if (found.empty()) return Status::not_found("err.unknown_deputy", id);
+  return std::move(found.front());
+}
 
 }  // namespace liaison::app

@@ -20,14 +20,21 @@ struct HomeInput {
 struct StationInput {
   std::string id, name, home, voters, kind, township;  // kind: one of kStationKinds
 };
+// The fields of a deputy's public profile that the office may also change later (deputies.h).
+struct DeputyProfile {
+  std::string gender;                // f or m
+  std::string term_start, term_end;  // YYYY-MM-DD
+};
 struct DeputyInput {
   std::string id, name, level;  // level: one of kLevels
   std::string home, station;    // a city deputy needs home; the others need station
   std::string work_unit, phone;
+  DeputyProfile profile;
 };
 
 // Each add checks its input (err.bad_id, err.empty, err.bad_number, err.bad_kind,
-// err.bad_level, err.deputy_place, err.bad_phone, err.unknown_home, err.unknown_station),
+// err.bad_level, err.deputy_place, err.bad_phone, err.unknown_home, err.unknown_station,
+// err.bad_gender, err.bad_date, err.term_order),
 // refuses an id in use (AlreadyExists err.id_exists) and returns the row as stored.
 Result<Home> add_home(sync::Replica& replica, const HomeInput& in);
 Result<Station> add_station(sync::Replica& replica, const StationInput& in);
@@ -37,5 +44,7 @@ Result<Deputy> add_deputy(sync::Replica& replica, const DeputyInput& in);
 Result<std::vector<Home>> list_homes(sync::Replica& replica);
 Result<std::vector<Station>> list_stations(sync::Replica& replica);
 Result<std::vector<Deputy>> list_deputies(sync::Replica& replica);
+// One deputy; NotFound err.unknown_deputy when the id is unknown here.
+Result<Deputy> get_deputy(sync::Replica& replica, const std::string& id);
 
 }  // namespace liaison::app

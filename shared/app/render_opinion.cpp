@@ -79,6 +79,11 @@ void print_opinion_detail(Output& out, const OpinionDetail& d) {
   out.print_line(out.text("label.amendments") + colon);
   if (d.amendments.empty()) out.print_line("  " + out.text("label.none"));
   for (const Amendment& a : d.amendments) out.print_line(fmt::format("  {}  {}", a.at, a.text));
+  if (!d.attachments.empty()) out.print_line(out.text("label.attachments") + colon);
+  for (const Attachment& a : d.attachments)
+    out.print_line(fmt::format("  {}  {}  {}  {} B  {}{}", a.at, or_empty(a.name),
+                               or_empty(a.mime), a.size, a.id,
+                               a.present ? "" : "  " + out.text("label.not_here")));
   if (d.conflicts.empty()) return;
   out.print_line(out.text("label.conflicts") + colon);
   print_conflict_list(out, d.conflicts);

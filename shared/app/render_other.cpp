@@ -100,8 +100,10 @@ void print_deputy_list(Output& out, const std::vector<Deputy>& deputies) {
   std::vector<std::vector<std::string>> rows;
   for (const Deputy& d : deputies)
     rows.push_back({d.id, d.name, vocab_text(out, "level", d.level),
-                    d.home ? *d.home : or_empty(d.station), or_empty(d.work_unit)});
-  out.print_table({"label.id", "label.name", "label.level", "label.fixed_to", "label.work_unit"},
+                    d.home ? *d.home : or_empty(d.station), or_empty(d.work_unit),
+                    or_empty(d.phone)});
+  out.print_table({"label.id", "label.name", "label.level", "label.fixed_to", "label.work_unit",
+                   "label.phone"},
                   rows);
 }
 
@@ -112,7 +114,11 @@ void print_deputy(Output& out, const Deputy& d) {
                     {"label.level", vocab_text(out, "level", d.level)},
                     {"label.fixed_to", d.home ? *d.home : or_empty(d.station)},
                     {"label.work_unit", or_empty(d.work_unit)},
-                    {"label.phone", or_empty(d.phone)}});
+                    {"label.phone", or_empty(d.phone)},
+                    {"label.gender", d.gender ? vocab_text(out, "gender", *d.gender) : ""},
+                    {"label.term", d.term_start || d.term_end
+                                       ? or_empty(d.term_start) + " ~ " + or_empty(d.term_end)
+                                       : ""}});
 }
 
 void print_apply_stats(Output& out, const sync::ApplyStats& s) {

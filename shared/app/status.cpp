@@ -58,4 +58,17 @@ OpinionStatus derive_status(std::vector<StepEvent> steps, bool is_void) {
   return status;
 }
 
+const char* step_refusal(OpinionStatus current, std::string_view step) {
+  if (current == OpinionStatus::kVoid) return "err.step_on_void";
+  if (step == "reopened") {
+    bool settled = current == OpinionStatus::kReplied || current == OpinionStatus::kClosed;
+    return settled ? nullptr : "err.reopen_unsettled";
+  }
+  if (current == OpinionStatus::kClosed) return "err.step_on_closed";
+  if (step == "closed" &&
+      (current == OpinionStatus::kRecorded || current == OpinionStatus::kReported))
+    return "err.close_unhandled";
+  return nullptr;
+}
+
 }  // namespace liaison::app

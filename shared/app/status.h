@@ -32,4 +32,11 @@ struct StepEvent {
 // reopened -> reported. A voided opinion is "void" whatever its steps.
 OpinionStatus derive_status(std::vector<StepEvent> steps, bool is_void);
 
+// Whether a step makes sense for an opinion in status `current` on this device: nothing is
+// added to a void opinion; a closed one takes only `reopened`; `reopened` needs a replied or
+// closed opinion; `closed` needs one that was handled (not just recorded or reported). Returns
+// the catalogue key of the reason, or nullptr when the step may be added. Steps added
+// concurrently on other devices can still meet in any order: derive_status() takes them all.
+const char* step_refusal(OpinionStatus current, std::string_view step);
+
 }  // namespace liaison::app

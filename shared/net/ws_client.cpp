@@ -18,6 +18,10 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "shared/net/tcp_bytes.h"
 
 namespace liaison::net {
 namespace {
@@ -58,6 +62,11 @@ class Client {
          ClientHandler& handler, ClientStats& stats, TlsArgs&... tls)
       : ioc_(ioc), o_(options), url_(url), handler_(handler), st_(stats), resolver_(ioc),
         ws_(ioc, tls...) {}
+  ~Client() {
+    if (wire_fd_ >= 0) ::close(wire_fd_);
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
 
   // Runs the whole connection on the calling thread; the outcome is in the returned Status.
   Status run() {
@@ -82,7 +91,21 @@ class Client {
     st_.failure = failure;
     error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
+    count_tcp_bytes();
     ioc_.stop();
+  }
+
+  // Reads what crossed TCP into the stats and releases the second descriptor. Once the first
+  // one is closed too, this ends the connection.
+  void count_tcp_bytes() {
+    if (wire_fd_ < 0) return;
+    detail::TcpBytes wire;
+    if (detail::read_tcp_bytes(wire_fd_, &wire)) {
+      st_.tcp_bytes_sent = wire.sent;
+      st_.tcp_bytes_received = wire.received;
+    }
+    ::close(wire_fd_);
+    wire_fd_ = -1;
   }
 
   void on_resolve(error_code ec, tcp::resolver::results_type results) {
@@ -103,6 +126,10 @@ class Client {
       return finish(Status::io("cannot connect to " + where() + ": " + why),
                     ClientFailure::kConnect);
     }
+    // A second descriptor keeps the kernel's socket, and so its byte counters, alive after the
+    // closing handshake has closed the first one; count_tcp_bytes() reads and releases it.
+    wire_fd_ =
+        ::fcntl(beast::get_lowest_layer(ws_).socket().native_handle(), F_DUPFD_CLOEXEC, 0);
     if constexpr (kTls) {
       if (!prepare_tls()) return;
       ws_.next_layer().async_handshake(ssl::stream_base::client,
@@ -155,6 +182,10 @@ class Client {
         [](websocket::request_type& req) { req.set(http::field::user_agent, "liaison"); }));
     websocket::permessage_deflate pmd;
     pmd.client_enable = true;
+    // Level 6 with the full hash table deflates a changeset more than twice as fast as Beast's
+    // default (level 8, memLevel 4, a third of a push's time), and no larger.
+    pmd.compLevel = 6;
+    pmd.memLevel = 8;
     ws_.set_option(pmd);
     ws_.read_message_max(o_.max_frame);
     ws_.binary(true);
@@ -303,6 +334,7 @@ class Client {
   bool reading_ = false, writing_ = false, closing_ = false;
   std::optional<websocket::close_reason> close_;  // close once the queue is sent
   std::optional<Status> result_;
+  int wire_fd_ = -1;  // a duplicate of the socket's descriptor, for count_tcp_bytes()
 };
 
 Result<std::optional<ssl::context>> client_tls(const ClientOptions& o) {

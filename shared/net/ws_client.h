@@ -54,6 +54,10 @@ enum class ClientFailure {
 struct ClientStats {
   uint64_t bytes_sent = 0;  // message payload bytes
   uint64_t bytes_received = 0;
+  // What crossed the TCP connection (Linux TCP_INFO): after permessage-deflate, with WebSocket
+  // framing, the HTTP upgrade and TLS, without TCP/IP headers. 0 when the kernel does not say.
+  uint64_t tcp_bytes_sent = 0;
+  uint64_t tcp_bytes_received = 0;
   uint64_t frames_sent = 0;
   uint64_t frames_received = 0;
   ClientFailure failure = ClientFailure::kNone;

@@ -62,6 +62,8 @@ void add(sync::SyncSummary& total, const sync::SyncSummary& s) {
   total.pulled += s.pulled;
   total.refused += s.refused;
   total.conflicts += s.conflicts;
+  total.blobs_sent += s.blobs_sent;
+  total.blobs_received += s.blobs_received;
   total.clock_skew_ms = s.clock_skew_ms;
   total.done = s.done;
 }
@@ -93,6 +95,8 @@ Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& o
     result.attempts = attempt + 1;
     result.bytes_sent += stats.bytes_sent;
     result.bytes_received += stats.bytes_received;
+    result.tcp_bytes_sent += stats.tcp_bytes_sent;
+    result.tcp_bytes_received += stats.tcp_bytes_received;
     const sync::ClientProtocol& p = session.protocol();
     add(result.summary, p.summary());
     if (p.summary().done) {

@@ -37,6 +37,7 @@ struct SyncResult {
   sync::SyncSummary summary;  // totals over all attempts
   int attempts = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;
+  uint64_t tcp_bytes_sent = 0, tcp_bytes_received = 0;  // on the wire (net::ClientStats)
 };
 
 // The delay before retry number attempt (1-based), with jitter drawn from random.

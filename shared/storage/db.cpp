@@ -82,6 +82,16 @@ Result<bool> Stmt::step() {
   return s;
 }
 
+Result<std::vector<std::string>> Stmt::texts() {
+  std::vector<std::string> out;
+  for (;;) {
+    LIAISON_ASSIGN_OR_RETURN(bool more, step());
+    if (!more) break;
+    out.push_back(column_text(0));
+  }
+  return out;
+}
+
 Status Stmt::run() {
   for (;;) {
     Result<bool> r = step();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shared/util/status.h"
 #include "shared/util/value.h"
@@ -44,6 +45,8 @@ class Stmt {
   Result<bool> step();
   // Steps to completion (for statements that return no rows).
   Status run();
+  // Steps to completion and returns the first column of every row as text.
+  Result<std::vector<std::string>> texts();
   void reset();
 
   int column_count() const;

@@ -18,7 +18,8 @@ ProtocolOutput send(wire::Message m) {
 
 ClientProtocol::ClientProtocol(Replica& replica, std::string token, Clock& clock,
                                BatchLimits limits)
-    : replica_(replica), token_(std::move(token)), clock_(clock), limits_(limits) {}
+    : replica_(replica), token_(std::move(token)), clock_(clock), limits_(limits),
+      blobs_(replica) {}
 
 ProtocolOutput ClientProtocol::fail(const std::string& code, const std::string& message) {
   state_ = State::kFinished;
@@ -54,10 +55,18 @@ ProtocolOutput ClientProtocol::on_frame(const std::string& frame) {
     if (auto* w = std::get_if<wire::Welcome>(&m)) return on_welcome(*w);
   } else if (state_ == State::kPushing) {
     if (auto* a = std::get_if<wire::Ack>(&m)) return on_ack(*a);
-  } else if (auto* c = std::get_if<wire::Changes>(&m)) {
-    return on_changes(*c);
-  } else if (auto* d = std::get_if<wire::Done>(&m)) {
-    (void)d;
+  } else if (state_ == State::kUploading) {
+    if (auto* b = std::get_if<wire::BlobStates>(&m))
+      return on_blob_status(blobs_.on_upload_state(*b), false);
+  } else if (state_ == State::kFetching) {
+    if (auto* c = std::get_if<wire::BlobChunk>(&m))
+      return on_blob_status(blobs_.on_download_chunk(*c), true);
+    if (auto* b = std::get_if<wire::BlobStates>(&m))
+      return on_blob_status(blobs_.on_download_state(*b), true);
+  } else if (state_ == State::kPulling) {
+    if (auto* c = std::get_if<wire::Changes>(&m)) return on_changes(*c);
+    if (std::holds_alternative<wire::PullEnd>(m)) return fetch_next();
+  } else if (state_ == State::kEnding && std::holds_alternative<wire::Done>(m)) {
     state_ = State::kFinished;
     summary_.done = true;
     ProtocolOutput out;
@@ -73,16 +82,23 @@ ProtocolOutput ClientProtocol::on_welcome(const wire::Welcome& m) {
   summary_.clock_skew_ms = clock_.now_ms() - m.clock_ms;
   known_ = from_entries(m.known);
   if (Status s = store_known(); !s.is_ok()) return fail(errc::kInternal, s.message());
+  blobs_.set_peer(m.server_replica);
   state_ = State::kPushing;
   return push_next();
 }
 
 ProtocolOutput ClientProtocol::push_next() {
-  Result<wire::Changeset> cs = replica_.changes_since(known_, limits_.changes);
+  if (!feed_) {
+    Result<std::unique_ptr<ChangeFeed>> feed = ChangeFeed::plan(replica_, known_);
+    if (!feed) return fail(errc::kInternal, feed.status().message());
+    feed_ = std::move(feed).value();
+  }
+  // A quarter of the byte limit is left for what the estimate misses.
+  Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
   if (!cs) return fail(errc::kInternal, cs.status().message());
   if (cs->changes.empty() && cs->ranges.empty()) {
-    state_ = State::kPulling;
-    return send(wire::Pull{});
+    feed_.reset();
+    return upload_next();
   }
   std::string bytes = wire::encode(*cs);
   in_flight_ = std::move(cs).value();
@@ -125,6 +141,35 @@ ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
   summary_.pulled += n - st->duplicates;
   summary_.conflicts += st->conflicts;
   return send(wire::Pulled{m.batch});
+}
+
+ProtocolOutput ClientProtocol::upload_next() {
+  Result<std::optional<wire::Message>> next = blobs_.next_upload();
+  if (!next) return fail(next.status().key(), next.status().detail());
+  if (!next.value()) {
+    state_ = State::kPulling;
+    return send(wire::Pull{});
+  }
+  state_ = State::kUploading;
+  return send(std::move(next).value().value());
+}
+
+ProtocolOutput ClientProtocol::fetch_next() {
+  Result<std::optional<wire::Message>> next = blobs_.next_download();
+  if (!next) return fail(next.status().key(), next.status().detail());
+  if (!next.value()) {
+    state_ = State::kEnding;
+    return send(wire::End{});
+  }
+  state_ = State::kFetching;
+  return send(std::move(next).value().value());
+}
+
+ProtocolOutput ClientProtocol::on_blob_status(const Status& s, bool fetching) {
+  if (!s.is_ok()) return fail(s.key(), s.detail());
+  summary_.blobs_sent = blobs_.uploaded();
+  summary_.blobs_received = blobs_.downloaded();
+  return fetching ? fetch_next() : upload_next();
 }
 
 Status ClientProtocol::store_known() {

@@ -1,14 +1,19 @@
 // The device side of the sync protocol (docs/protocol.md) as a state machine with no I/O: it
 // says HELLO, pushes what the server has not acknowledged in batches (one in flight), pulls
 // what it has not seen, and records what the server acknowledged and refused, so that a sync
-// cut at any point resumes without sending anything acknowledged again.
+// cut at any point resumes without sending anything acknowledged again. Attachment content
+// goes up after the pushes and comes down after the pull, one chunk at a time (ClientBlobs,
+// blob_transfer.h), resuming from the last chunk the other side holds.
 //
 // Not thread-safe: one instance per sync, on the thread that owns the replica.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "shared/sync/blob_transfer.h"
+#include "shared/sync/change_feed.h"
 #include "shared/sync/protocol.h"
 #include "shared/sync/replica.h"
 #include "shared/util/env.h"
@@ -21,6 +26,8 @@ struct SyncSummary {
   uint64_t refused = 0;    // changes the server refused (kept in _server_refused)
   uint64_t conflicts = 0;  // conflict-log entries written here while pulling
   int64_t clock_skew_ms = 0;  // this device's clock minus the server's
+  uint64_t blobs_sent = 0;      // attachment contents the server completed from this device
+  uint64_t blobs_received = 0;  // attachment contents completed here
   bool done = false;
 };
 
@@ -38,12 +45,19 @@ class ClientProtocol {
   bool finished() const { return state_ == State::kFinished; }
 
  private:
-  enum class State { kWelcome, kPushing, kPulling, kFinished };
+  // kUploading: attachment content after the pushes; kFetching: after the pull; kEnding: END
+  // sent, DONE awaited.
+  enum class State { kWelcome, kPushing, kUploading, kPulling, kFetching, kEnding, kFinished };
 
   ProtocolOutput on_welcome(const wire::Welcome& m);
   ProtocolOutput on_ack(const wire::Ack& m);
   ProtocolOutput on_changes(wire::Changes& m);
   ProtocolOutput push_next();
+  // Attachment content (blob_transfer.h): the next upload message, else PULL; the next fetch,
+  // else END.
+  ProtocolOutput upload_next();
+  ProtocolOutput fetch_next();
+  ProtocolOutput on_blob_status(const Status& s, bool fetching);
   ProtocolOutput fail(const std::string& code, const std::string& message);
   Status store_known();
 
@@ -54,9 +68,11 @@ class ClientProtocol {
   State state_ = State::kWelcome;
   VersionVector known_;         // what the server has, from WELCOME and every ACK
   wire::Changeset in_flight_;   // the PUSH awaiting its ACK (its ranges)
+  std::unique_ptr<ChangeFeed> feed_;  // what the server lacks, planned at WELCOME
   uint64_t batch_ = 0;
   SyncSummary summary_;
   Status error_;
+  ClientBlobs blobs_;
 };
 
 // What the server has acknowledged, as stored by the last sync (empty before the first).

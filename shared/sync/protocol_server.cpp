@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "shared/storage/migrations.h"
+#include "shared/sync/watermarks.h"
 
 namespace liaison::sync {
 
@@ -29,11 +30,17 @@ ServerProtocol::ServerProtocol(Replica& replica, Authenticator& auth, GuardFacto
       filters_(std::move(filters)),
       clock_(clock),
       peer_address_(std::move(peer_address)),
-      limits_(limits) {}
+      limits_(limits),
+      blobs_(replica, filter_) {}
 
 ProtocolOutput ServerProtocol::fail(const std::string& code, const std::string& message) {
   state_ = State::kFinished;
   return error_output(code, message);
+}
+
+ProtocolOutput ServerProtocol::reply(Result<wire::Message> m) {
+  if (!m) return fail(m.status().key(), m.status().detail());
+  return send(std::move(m).value());
 }
 
 ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
@@ -51,17 +58,29 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
   if (!auth_.still_valid(principal_->device_id)) return fail(errc::kRevoked, "device revoked");
   if (state_ == State::kSync) {
     if (auto* push = std::get_if<wire::Push>(&m)) return on_push(*push);
+    if (auto* offer = std::get_if<wire::BlobOffer>(&m)) return reply(blobs_.on_offer(*offer));
+    if (auto* chunk = std::get_if<wire::BlobChunk>(&m)) return reply(blobs_.on_chunk(*chunk));
     if (std::holds_alternative<wire::Pull>(m)) {
       state_ = State::kPulling;
       return send_changes();
     }
+  } else if (state_ == State::kContent) {
+    if (auto* fetch = std::get_if<wire::BlobFetch>(&m)) return reply(blobs_.on_fetch(*fetch));
+    if (std::holds_alternative<wire::End>(m)) {
+      state_ = State::kFinished;
+      ProtocolOutput out = send(wire::Done{pushed_, pulled_, refused_});
+      out.close = true;
+      return out;
+    }
   } else if (auto* pulled = std::get_if<wire::Pulled>(&m)) {
     if (pulled->batch != batch_) return fail(errc::kBadMessage, "PULLED for another batch");
+    // The device has applied everything sent so far: its acknowledged watermark moves.
+    if (Status s = record_peer_vector(replica_, principal_->device_id, device_has_); !s.is_ok())
+      return fail(errc::kInternal, s.detail());
     if (more_) return send_changes();
-    state_ = State::kFinished;
-    ProtocolOutput out = send(wire::Done{pushed_, pulled_, refused_});
-    out.close = true;
-    return out;
+    // Every change is sent: the device may now fetch attachment content, then END.
+    state_ = State::kContent;
+    return send(wire::PullEnd{});
   }
   return fail(errc::kBadMessage, fmt::format("unexpected {}", wire::message_name(m)));
 }
@@ -85,6 +104,8 @@ ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
   guard_ = guards_(*principal_);
   filter_ = filters_(*principal_);
   device_has_ = from_entries(m.vv);
+  if (Status s = record_peer_vector(replica_, principal_->device_id, device_has_); !s.is_ok())
+    return fail(errc::kInternal, s.detail());
   wire::Welcome w;
   w.schema = our_schema();
   w.server_replica = replica_.info().id;
@@ -134,14 +155,27 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
 }
 
 ProtocolOutput ServerProtocol::send_changes() {
-  Result<wire::Changeset> cs = replica_.changes_since(device_has_, limits_.changes, filter_);
+  if (!feed_) {
+    // Outside the district, a device sees only its own station's records (scope.h).
+    std::string station = principal_->role == Role::kDistrict ? "" : principal_->station_id;
+    Result<std::unique_ptr<ChangeFeed>> feed =
+        ChangeFeed::plan(replica_, device_has_, filter_, station);
+    if (!feed) return fail(errc::kInternal, feed.status().detail());
+    feed_ = std::move(feed).value();
+  }
+  // A quarter of the byte limit is left for what the estimate misses.
+  Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
   if (!cs) return fail(errc::kInternal, cs.status().detail());
   merge_ranges(device_has_, *cs);
-  // More when the server still holds sequences the device has not been sent.
-  more_ = false;
-  for (const auto& [origin, seq] : replica_.version_vector()) {
-    auto it = device_has_.find(origin);
-    if (it == device_has_.end() || it->second < seq) more_ = true;
+  // More while the feed lasts, or when the server has received changes since it was planned
+  // (the next batch then comes from a new feed).
+  more_ = !feed_->done();
+  if (!more_) {
+    feed_.reset();
+    for (const auto& [origin, seq] : replica_.version_vector()) {
+      auto it = device_has_.find(origin);
+      if (it == device_has_.end() || it->second < seq) more_ = true;
+    }
   }
   pulled_ += cs->changes.size();
   std::string bytes = wire::encode(*cs);

@@ -3,15 +3,20 @@
 // server and the station hub both run it; shared/net carries its frames. It authenticates the
 // device on HELLO, applies each PUSH through the guard for the device the changes are
 // attributed to, and answers PULL with what the device has not seen, filtered to its scope.
+// Attachment content offered before PULL and fetched after the last PULLED is handled by
+// ServerBlobs (blob_transfer.h), within the same scope.
 //
 // Not thread-safe: all calls for one connection (and every use of its replica) happen on the
 // server's database thread.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "shared/sync/blob_transfer.h"
+#include "shared/sync/change_feed.h"
 #include "shared/sync/protocol.h"
 #include "shared/sync/replica.h"
 #include "shared/util/env.h"
@@ -58,14 +63,19 @@ class ServerProtocol {
   uint64_t pushed() const { return pushed_; }
   uint64_t pulled() const { return pulled_; }
   uint64_t refused() const { return refused_; }
+  // Attachment content moved in this session (blob_transfer.h).
+  const ServerBlobs& blobs() const { return blobs_; }
 
  private:
-  enum class State { kHello, kSync, kPulling, kFinished };
+  // kSync: pushes and attachment content offered; kContent: after the pull, content fetched.
+  enum class State { kHello, kSync, kPulling, kContent, kFinished };
 
   ProtocolOutput on_hello(const wire::Hello& m);
   ProtocolOutput on_push(wire::Push& m);
   ProtocolOutput send_changes();
   ProtocolOutput fail(const std::string& code, const std::string& message);
+  // Sends the message, or fails with the Status's protocol error code.
+  ProtocolOutput reply(Result<wire::Message> m);
 
   Replica& replica_;
   Authenticator& auth_;
@@ -79,9 +89,11 @@ class ServerProtocol {
   ChangeGuard guard_;
   RowFilter filter_;
   VersionVector device_has_;  // the device's vector, raised by every batch sent
+  std::unique_ptr<ChangeFeed> feed_;  // what the device is being sent, planned at PULL
   uint64_t batch_ = 0;        // the CHANGES batch awaiting PULLED
   bool more_ = false;
   uint64_t pushed_ = 0, pulled_ = 0, refused_ = 0;
+  ServerBlobs blobs_;  // reads filter_
 };
 
 }  // namespace liaison::sync

@@ -127,7 +127,9 @@ Status Replica::load_state() {
 
   origins_.assign(1, Uuid{});
   origin_index_.clear();
-  LIAISON_ASSIGN_OR_RETURN(storage::Stmt o, db_->prepare("SELECT idx, uuid FROM _origin ORDER BY idx"));
+  compacted_.clear();
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt o,
+                           db_->prepare("SELECT idx, uuid, compacted FROM _origin ORDER BY idx"));
   for (;;) {
     LIAISON_ASSIGN_OR_RETURN(bool more, o.step());
     if (!more) break;
@@ -135,6 +137,8 @@ Status Replica::load_state() {
     if (!uuid || o.column_int(0) != static_cast<int64_t>(origins_.size()))
       return Status::corruption("_origin table");
     origin_index_[*uuid] = static_cast<uint32_t>(origins_.size());
+    if (o.column_int(2) > 0)
+      compacted_[static_cast<uint32_t>(origins_.size())] = static_cast<uint64_t>(o.column_int(2));
     origins_.push_back(*uuid);
   }
   vv_.clear();
@@ -222,6 +226,41 @@ int Replica::compare_stamps(const Stamp& a, const Stamp& b) const {
   if (a.origin == b.origin) return 0;
   // Ties between origins break on the origin's UUID, which every replica agrees on.
   return origins_[a.origin] < origins_[b.origin] ? -1 : 1;
+}
+
+Result<uint64_t> Replica::compact(const VersionVector& floor) {
+  uint64_t removed = 0;
+  std::vector<std::pair<uint32_t, uint64_t>> marks;
+  LIAISON_RETURN_IF_ERROR(db_->transaction([&]() -> Status {
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt del,
+                             db_->prepare("DELETE FROM _log WHERE origin = ? AND seq <= ?"));
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt mark,
+                             db_->prepare("UPDATE _origin SET compacted = ? WHERE idx = ?"));
+    for (const auto& [uuid, acked] : floor) {
+      auto idx = origin_index_.find(uuid);
+      if (idx == origin_index_.end()) continue;
+      auto have = vv_.find(idx->second);
+      // Never past what is known here: the floor comes from peers' claims.
+      uint64_t upto = std::min(acked, have == vv_.end() ? 0 : have->second);
+      auto done = compacted_.find(idx->second);
+      if (upto == 0 || (done != compacted_.end() && done->second >= upto)) continue;
+      del.bind(1, static_cast<int64_t>(idx->second)).bind(2, static_cast<int64_t>(upto));
+      LIAISON_RETURN_IF_ERROR(del.run());
+      removed += static_cast<uint64_t>(db_->changes());
+      mark.bind(1, static_cast<int64_t>(upto)).bind(2, static_cast<int64_t>(idx->second));
+      LIAISON_RETURN_IF_ERROR(mark.run());
+      marks.emplace_back(idx->second, upto);
+    }
+    return Status{};
+  }));
+  for (const auto& [idx, upto] : marks) compacted_[idx] = upto;
+  return removed;
+}
+
+VersionVector Replica::compacted() const {
+  VersionVector out;
+  for (const auto& [idx, seq] : compacted_) out[origins_[idx]] = seq;
+  return out;
 }
 
 VersionVector Replica::version_vector() const {

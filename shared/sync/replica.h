@@ -138,6 +138,14 @@ class Replica {
   // cover what was left out, so the peer never asks for it again.
   Result<wire::Changeset> changes_since(const VersionVector& peer, size_t max_changes = SIZE_MAX,
                                         const RowFilter& filter = {});
+  // Removes the change-log entries of each origin up to floor's entry for it (the sequences
+  // every peer has acknowledged): the log then no longer answers a peer below them, which is
+  // sent a snapshot instead (shared/sync/change_feed.h). Rows are never removed. Returns the
+  // number of entries removed.
+  Result<uint64_t> compact(const VersionVector& floor);
+  // Per origin, the sequence up to which the log has been compacted (origins never compacted
+  // are absent).
+  VersionVector compacted() const;
   // Merges a changeset: all or nothing; applying it again changes nothing. Takes the
   // changeset by value so that its values can be moved into rows (std::move it in).
   // With a guard, each change it refuses is recorded in _refused and in the stats, and the
@@ -154,7 +162,7 @@ class Replica {
  private:
   struct TableStmts;
   class Applier;
-  class Builder;
+  friend class ChangeFeed;
 
   Replica(std::unique_ptr<storage::Db> db, Options options);
   Status load_state();
@@ -183,6 +191,7 @@ class Replica {
   std::vector<Uuid> origins_;  // by local number; [0] unused, [1] is this replica
   std::map<Uuid, uint32_t> origin_index_;
   std::unordered_map<uint32_t, uint64_t> vv_;
+  std::unordered_map<uint32_t, uint64_t> compacted_;  // _origin.compacted, when above 0
   std::vector<std::unique_ptr<TableStmts>> stmts_;
   std::optional<storage::Stmt> log_insert_;
   size_t pending_rows_ = 0;  // rows in _pending; lets apply skip the lookup when zero

@@ -1,5 +1,7 @@
 #include "shared/wire/messages.h"
 
+#include <iterator>
+
 #include <msgpack.hpp>
 
 #include <fmt/format.h>
@@ -107,14 +109,63 @@ struct Encoder {
     put_str(pk, m.message);
     put_str(pk, m.action);
   }
+  void operator()(const BlobOffer& m) {
+    pk.pack_array(2);
+    pk.pack_uint8(10);
+    pk.pack_array(static_cast<uint32_t>(m.hashes.size()));
+    for (const std::string& h : m.hashes) put_str(pk, h);
+  }
+  void operator()(const BlobStates& m) {
+    pk.pack_array(2);
+    pk.pack_uint8(11);
+    pk.pack_array(static_cast<uint32_t>(m.entries.size()));
+    for (const BlobEntry& e : m.entries) {
+      pk.pack_array(3);
+      put_str(pk, e.sha256);
+      pk.pack_uint8(static_cast<uint8_t>(e.state));
+      pk.pack_uint64(e.offset);
+    }
+  }
+  void operator()(const BlobChunk& m) {
+    pk.pack_array(5);
+    pk.pack_uint8(12);
+    put_str(pk, m.sha256);
+    pk.pack_uint64(m.size);
+    pk.pack_uint64(m.offset);
+    put_bin(pk, m.data);
+  }
+  void operator()(const PullEnd&) {
+    pk.pack_array(1);
+    pk.pack_uint8(13);
+  }
+  void operator()(const BlobFetch& m) {
+    pk.pack_array(3);
+    pk.pack_uint8(14);
+    put_str(pk, m.sha256);
+    pk.pack_uint64(m.offset);
+  }
+  void operator()(const End&) {
+    pk.pack_array(1);
+    pk.pack_uint8(15);
+  }
 };
 
 }  // namespace
 
 const char* message_name(const Message& m) {
-  static const char* kNames[] = {"HELLO", "WELCOME", "PUSH", "ACK", "PULL",
-                                 "CHANGES", "PULLED", "DONE", "ERROR"};
+  static const char* kNames[] = {"HELLO",      "WELCOME",    "PUSH",       "ACK",
+                                 "PULL",       "CHANGES",    "PULLED",     "DONE",
+                                 "ERROR",      "BLOB_OFFER", "BLOB_STATE", "BLOB_CHUNK",
+                                 "PULL_END",   "BLOB_FETCH", "END"};
+  static_assert(std::size(kNames) == std::variant_size_v<Message>);
   return kNames[m.index()];
+}
+
+bool is_sha256_hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
 }
 
 std::string encode_message(const Message& m) {

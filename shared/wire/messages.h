@@ -4,6 +4,7 @@
 // exceptions caught) and returns Corruption or LimitExceeded, never crashes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,8 +17,17 @@
 
 namespace liaison::wire {
 
-// Version history: 1 — first version.
-constexpr uint32_t kProtocolVersion = 1;
+// Version history:
+//   1 — first version.
+//   2 — attachment content (BLOB_OFFER, BLOB_STATE, BLOB_CHUNK, PULL_END, BLOB_FETCH, END).
+constexpr uint32_t kProtocolVersion = 2;
+
+// Attachment content moves in chunks of exactly this size, except the last of a content.
+constexpr size_t kBlobChunkSize = size_t{256} << 10;
+// The largest attachment content the protocol carries.
+constexpr uint64_t kMaxBlobSize = uint64_t{64} << 20;
+// Hashes in one BLOB_OFFER, entries in one BLOB_STATE.
+constexpr size_t kMaxBlobEntries = 256;
 
 using VectorEntries = std::vector<std::pair<Uuid, uint64_t>>;
 
@@ -81,7 +91,51 @@ struct Error {
   std::string action;   // fatal | retry
 };
 
-using Message = std::variant<Hello, Welcome, Push, Ack, Pull, Changes, Pulled, Done, Error>;
+// Content the device holds whole and offers to the server; sha256 is 64 lowercase hex digits.
+struct BlobOffer {
+  std::vector<std::string> hashes;
+};
+
+// What a side holds of one content (docs/protocol.md, "Attachment content").
+enum class BlobState : uint8_t {
+  kHave = 0,         // whole and verified; offset = size
+  kWant = 1,         // send from offset
+  kRefused = 2,      // no attachment row the device may see refers to it
+  kUnavailable = 3,  // cannot be served to this device
+  kMismatch = 4,     // did not match its hash once whole; discarded
+};
+constexpr uint8_t kMaxBlobState = 4;
+
+struct BlobEntry {
+  std::string sha256;
+  BlobState state = BlobState::kWant;
+  uint64_t offset = 0;
+};
+
+struct BlobStates {
+  std::vector<BlobEntry> entries;
+};
+
+// One chunk of a content: data goes at offset of a content of size bytes.
+struct BlobChunk {
+  std::string sha256;
+  uint64_t size = 0;
+  uint64_t offset = 0;
+  std::string data;
+};
+
+struct PullEnd {};
+
+struct BlobFetch {
+  std::string sha256;
+  uint64_t offset = 0;
+};
+
+struct End {};
+
+// The alternative at index i is message type i + 1.
+using Message = std::variant<Hello, Welcome, Push, Ack, Pull, Changes, Pulled, Done, Error,
+                             BlobOffer, BlobStates, BlobChunk, PullEnd, BlobFetch, End>;
 
 struct MessageLimits {
   size_t max_frame = size_t{8} << 20;
@@ -89,7 +143,13 @@ struct MessageLimits {
   size_t max_refusals = 100'000;
   size_t max_token = 256;
   size_t max_text = 4096;  // names, codes, messages
+  size_t max_blob_entries = kMaxBlobEntries;
+  size_t max_chunk = kBlobChunkSize;
+  uint64_t max_blob_size = kMaxBlobSize;
 };
+
+// True for 64 lowercase hexadecimal digits: how a SHA-256 is named on the wire and in replicas.
+bool is_sha256_hex(std::string_view text);
 
 // The message's type name ("HELLO", ...), for logs and errors.
 const char* message_name(const Message& m);

@@ -1,4 +1,6 @@
 // The message decoder: untrusted frames in, a Message or a clear error out.
+#include <iterator>
+
 #include <msgpack.hpp>
 
 #include <fmt/format.h>
@@ -74,6 +76,68 @@ class Reader {
     if (!inner.ok()) fail(what, inner.error());
     return out;
   }
+  std::string sha(const char* what) {
+    std::string s = str(what, 64);
+    if (ok() && !is_sha256_hex(s)) fail(what, "not a SHA-256 in lowercase hex");
+    return s;
+  }
+  // An array of 1 to max_blob_entries elements, or nullptr (and the reader failed).
+  const Obj* entries(const char* what) {
+    const Obj* o = next(what);
+    if (!o) return nullptr;
+    if (o->type != msgpack::type::ARRAY) return fail(what, "not an array"), nullptr;
+    if (o->via.array.size == 0) return fail(what, "empty"), nullptr;
+    if (o->via.array.size > limits_.max_blob_entries) return fail(what, "too many"), nullptr;
+    return o;
+  }
+  std::vector<std::string> hashes() {
+    std::vector<std::string> out;
+    const Obj* o = entries("hashes");
+    if (!o) return out;
+    Reader inner(o->via.array.ptr, o->via.array.size, limits_);
+    for (uint32_t i = 0; i < o->via.array.size && inner.ok(); ++i) out.push_back(inner.sha("hash"));
+    if (!inner.ok()) fail("hashes", inner.error());
+    return out;
+  }
+  std::vector<BlobEntry> blob_entries() {
+    std::vector<BlobEntry> out;
+    const Obj* o = entries("entries");
+    if (!o) return out;
+    for (uint32_t i = 0; i < o->via.array.size && ok(); ++i) {
+      const Obj& e = o->via.array.ptr[i];
+      if (e.type != msgpack::type::ARRAY || e.via.array.size != 3) {
+        fail("entry", "not 3 fields");
+        break;
+      }
+      Reader inner(e.via.array.ptr, 3, limits_);
+      BlobEntry entry;
+      entry.sha256 = inner.sha("entry sha256");
+      uint64_t state = inner.u64("entry state");
+      entry.offset = inner.u64("entry offset");
+      if (inner.ok() && state > kMaxBlobState) inner.fail("entry state", "unknown");
+      if (inner.ok() && entry.offset > limits_.max_blob_size) inner.fail("entry offset", "too large");
+      entry.state = static_cast<BlobState>(state);
+      if (!inner.ok()) fail("entry", inner.error());
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }
+  BlobChunk chunk() {
+    BlobChunk m;
+    m.sha256 = sha("sha256");
+    m.size = u64("size");
+    m.offset = u64("offset");
+    m.data = bin("data");
+    if (!ok()) return m;
+    if (m.size > limits_.max_blob_size) fail("size", "too large");
+    else if (m.data.size() > limits_.max_chunk) fail("data", "too long");
+    else if (m.offset > m.size || m.data.size() > m.size - m.offset) fail("data", "past the end");
+    return m;
+  }
+  void fail(const char* what, std::string_view why) {
+    if (error_.empty()) error_ = fmt::format("{}: {}", what, why);
+  }
+
   std::vector<Refusal> refusals() {
     std::vector<Refusal> out;
     const Obj* o = next("refused");
@@ -111,10 +175,6 @@ class Reader {
       return fail(what, "not a 16-byte id"), Uuid{};
     return Uuid::from_bytes({o->via.bin.ptr, 16});
   }
-  void fail(const char* what, std::string_view why) {
-    if (error_.empty()) error_ = fmt::format("{}: {}", what, why);
-  }
-
   const Obj* items_;
   size_t n_;
   size_t pos_ = 0;
@@ -122,8 +182,9 @@ class Reader {
   std::string error_;
 };
 
-// The number of fields (after the type) of each message type 1..9.
-constexpr size_t kArity[] = {0, 6, 9, 2, 4, 0, 3, 1, 3, 3};
+// The number of fields (after the type) of each message type 1..15.
+constexpr size_t kArity[] = {0, 6, 9, 2, 4, 0, 3, 1, 3, 3, 1, 1, 4, 0, 2, 0};
+constexpr uint64_t kLastType = std::size(kArity) - 1;
 
 Result<Message> read(uint64_t type, Reader& r, const MessageLimits& limits) {
   switch (type) {
@@ -180,6 +241,18 @@ Result<Message> read(uint64_t type, Reader& r, const MessageLimits& limits) {
       m.refused = r.u64("refused");
       return Message(std::move(m));
     }
+    case 10: return Message(BlobOffer{r.hashes()});
+    case 11: return Message(BlobStates{r.blob_entries()});
+    case 12: return Message(r.chunk());
+    case 13: return Message(PullEnd{});
+    case 14: {
+      BlobFetch m;
+      m.sha256 = r.sha("sha256");
+      m.offset = r.u64("offset");
+      if (r.ok() && m.offset > limits.max_blob_size) r.fail("offset", "too large");
+      return Message(std::move(m));
+    }
+    case 15: return Message(End{});
     default: {
       Error m;
       m.code = r.str("code", 64);
@@ -211,7 +284,7 @@ Result<Message> decode_message(std::string_view frame, const MessageLimits& limi
     if (root.type != msgpack::type::ARRAY || root.via.array.size == 0)
       return Status::corruption("message: not an array");
     const Obj& t = root.via.array.ptr[0];
-    if (t.type != msgpack::type::POSITIVE_INTEGER || t.via.u64 < 1 || t.via.u64 > 9)
+    if (t.type != msgpack::type::POSITIVE_INTEGER || t.via.u64 < 1 || t.via.u64 > kLastType)
       return Status::corruption("message: unknown type");
     size_t arity = kArity[t.via.u64];
     if (root.via.array.size != arity + 1)

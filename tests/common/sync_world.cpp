@@ -58,13 +58,7 @@ size_t SyncWorld::other(size_t than) {
 Result<std::vector<std::string>> SyncWorld::ids(size_t r, const std::string& table) {
   LIAISON_ASSIGN_OR_RETURN(
       storage::Stmt q, (*replicas_[r])->db().prepare("SELECT id FROM " + table + " ORDER BY id"));
-  std::vector<std::string> out;
-  for (;;) {
-    LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
-    if (!more) break;
-    out.push_back(q.column_text(0));
-  }
-  return out;
+  return q.texts();
 }
 
 Result<std::string> SyncWorld::origin_uuid(size_t r, uint32_t local) {
@@ -188,7 +182,24 @@ Status SyncWorld::direct(size_t from, size_t to, size_t max_changes) {
   return deliver(to, wire::encode(cs));
 }
 
+Status SyncWorld::compact(size_t r, bool everything) {
+  sync::VersionVector floor = (*replicas_[r])->version_vector();
+  if (!everything) {
+    for (auto& [origin, seq] : floor) {
+      for (const auto& other : replicas_) {
+        sync::VersionVector vv = (*other)->version_vector();
+        auto it = vv.find(origin);
+        seq = std::min(seq, it == vv.end() ? 0 : it->second);
+      }
+    }
+  }
+  ++counts_.compactions;
+  Result<uint64_t> removed = (*replicas_[r])->compact(floor);
+  return removed.is_ok() ? Status{} : removed.status();
+}
+
 Status SyncWorld::random_exchange() {
+  if (rng_() % 8 == 0) LIAISON_RETURN_IF_ERROR(compact(rng_() % size(), rng_() % 3 == 0));
   size_t from = rng_() % size();
   size_t to = other(from);
   switch (rng_() % 11) {

@@ -37,7 +37,7 @@ struct WriteRecord {
 // Counts of what happened, for a test to print or to check that a run did exercise each path.
 struct WorldCounts {
   size_t writes = 0, exchanges = 0, relays = 0, duplicates = 0, drops = 0, stale = 0, delayed = 0,
-         split = 0, gaps = 0, pending = 0, conflicts = 0;
+         split = 0, gaps = 0, pending = 0, conflicts = 0, compactions = 0;
 };
 
 class SyncWorld {
@@ -72,6 +72,9 @@ class SyncWorld {
     std::string bytes;  // an encoded changeset
   };
 
+  // Compacts replica r's change log: up to what every replica has seen (what acknowledged
+  // watermarks allow), or all of it (peers below it then get snapshots).
+  Status compact(size_t r, bool everything);
   Status insert_opinion(size_t r);
   Status edit_field(size_t r, const std::string& column, Value value);
   Result<std::vector<std::string>> ids(size_t r, const std::string& table);

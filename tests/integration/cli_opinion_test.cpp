@@ -123,6 +123,36 @@ TEST_F(CliTest, RedirectedStepNeedsALegalChannel) {
   EXPECT_EQ(o.at("steps")[0].at("id"), step.at("id"));
 }
 
+TEST_F(CliTest, AStepThatMakesNoSenseForTheStatusIsRefused) {
+  init_station("a.db");
+  std::string id = add_opinion("a.db", {"--voter", "甲", "--matter", "小区门口积水"});
+  auto step = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", "a.db", "opinion", "step", id});
+    return liaison(args);
+  };
+  std::string before = digest("a.db");
+  expect_one_error_line(step({"reopened"}));  // nothing to reopen
+  expect_one_error_line(step({"closed"}));    // nothing was done yet
+  RunResult en = step({"closed", "--lang", "en"});
+  EXPECT_NE(en.err.find("cannot be closed"), std::string::npos) << en.err;
+  EXPECT_EQ(digest("a.db"), before);
+
+  ASSERT_EQ(step({"explained"}).exit_code, 0);
+  ASSERT_EQ(step({"closed"}).exit_code, 0);
+  before = digest("a.db");
+  expect_one_error_line(step({"replied"}));  // closed: reopen first
+  EXPECT_EQ(digest("a.db"), before);
+  ASSERT_EQ(step({"reopened"}).exit_code, 0);
+  EXPECT_EQ(liaison_json("a.db", {"opinion", "show", id}).at("status"), "reported");
+
+  ASSERT_EQ(liaison({"--db", "a.db", "opinion", "void", id, "--reason", "重复登记"}).exit_code, 0);
+  before = digest("a.db");
+  RunResult on_void = step({"replied"});
+  expect_one_error_line(on_void);
+  EXPECT_NE(on_void.err.find("作废"), std::string::npos) << on_void.err;
+  EXPECT_EQ(digest("a.db"), before);
+}
+
 TEST_F(CliTest, SetChangesEditableFieldsButNeverTheMatter) {
   init_station("a.db");
   std::string id = add_opinion("a.db", {"--voter", "甲", "--matter", "原话不可改", "--phone", "13800000001"});

@@ -88,5 +88,21 @@ TEST_F(CliTest, OnlyTheDistrictWritesReferenceData) {
   EXPECT_EQ(digest("a.db"), before);
 }
 
+TEST_F(CliTest, ServerCompactsTheChangeLog) {
+  server_json("d.db", {"init"});
+  server_json("d.db", {"station", "add", "--id", "S1", "--name", "大稿村联络站"});
+  server_json("d.db", {"station", "add", "--id", "S2", "--name", "西营村联络站"});
+  json first = server_json("d.db", {"compact"});
+  EXPECT_EQ(first.at("removed"), 2);
+  EXPECT_EQ(first.at("kept"), 0);
+  EXPECT_EQ(first.at("devices"), 0);
+  json again = server_json("d.db", {"compact"});
+  EXPECT_EQ(again.at("removed"), 0);
+  EXPECT_EQ(server_json("d.db", {"station", "list"}).size(), 2u) << "rows are never removed";
+  RunResult human = server({"--db", "d.db", "compact"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("已压缩变更日志"), std::string::npos) << human.out;
+}
+
 }  // namespace
 }  // namespace liaison::test

@@ -10,10 +10,12 @@
 #include <set>
 #include <string>
 
+#include "shared/app/compaction.h"
 #include "shared/app/reference.h"
 #include "shared/app/tables.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/status_testing.h"
+#include "shared/sync/watermarks.h"
 
 namespace liaison::app {
 namespace {
@@ -233,6 +235,26 @@ TEST_F(DevicesTest, BadInputChangesNothing) {
 
   test::TestReplica& station = make("station");
   EXPECT_CODE(add_device(*station, {"station", "S01", ""}), Code::kPermissionDenied);
+}
+
+TEST_F(DevicesTest, CompactionKeepsWhatALiveDeviceHasNotAcknowledged) {
+  // The district's log holds two stations and a spokesperson (three changes of its own origin).
+  Uuid me = d().info().id;
+  NewDevice away = add({"station", "S1", ""});
+  NewDevice current = add({"station", "S2", ""});
+  add({"station", "S2", ""});  // never synced: holds nothing back
+  ASSERT_OK(sync::record_peer_vector(d(), away.device.id, {{me, 1}}));
+  ASSERT_OK(sync::record_peer_vector(d(), current.device.id, {{me, 3}}));
+  ASSERT_OK_AND_ASSIGN(Compaction c, compact_change_log(d()));
+  EXPECT_EQ(c.removed, 1u);
+  EXPECT_EQ(c.kept, 2);
+  EXPECT_EQ(c.devices, 3);
+  // Once the device that was away is revoked, nothing holds the rest.
+  ASSERT_OK(revoke_device(d(), away.device.id));
+  ASSERT_OK_AND_ASSIGN(c, compact_change_log(d()));
+  EXPECT_EQ(c.removed, 2u);
+  EXPECT_EQ(c.kept, 0);
+  EXPECT_EQ(d().compacted().at(me), 3u);
 }
 
 }  // namespace

@@ -40,13 +40,7 @@ Result<std::vector<std::string>> migration_rows(Db& db) {
   LIAISON_ASSIGN_OR_RETURN(Stmt q,
                            db.prepare("SELECT version || ' ' || name || ' ' || applied_at FROM "
                                       "schema_migrations ORDER BY version"));
-  std::vector<std::string> out;
-  for (;;) {
-    LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
-    if (!more) break;
-    out.push_back(q.column_text(0));
-  }
-  return out;
+  return q.texts();
 }
 
 // Opens a database as the program does: liaison_capturing() exists (and is false), because the

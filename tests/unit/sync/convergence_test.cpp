@@ -128,6 +128,7 @@ void run_seed(uint64_t seed, test::WorldCounts& total) {
   total.stale += c.stale;
   total.delayed += c.delayed;
   total.split += c.split;
+  total.compactions += c.compactions;
   total.gaps += c.gaps;
   total.pending += c.pending;
   total.conflicts += c.conflicts;
@@ -147,10 +148,10 @@ TEST(ConvergenceTest, RandomReplicasConverge) {
   std::printf(
       "%llu seeds: %zu writes, %zu changesets applied (%zu relayed, %zu twice, %zu "
       "dropped, %zu stale, %zu delayed, %zu split); %zu gaps, %zu pending, %zu "
-      "conflicts\n",
+      "conflicts, %zu compactions\n",
       static_cast<unsigned long long>(last - first + 1), total.writes, total.exchanges,
       total.relays, total.duplicates, total.drops, total.stale, total.delayed, total.split,
-      total.gaps, total.pending, total.conflicts);
+      total.gaps, total.pending, total.conflicts, total.compactions);
   // A run of many seeds must have gone down every path, or it proves less than it claims.
   if (last - first + 1 >= 20) {
     EXPECT_GT(total.relays, 0u);
@@ -162,6 +163,7 @@ TEST(ConvergenceTest, RandomReplicasConverge) {
     EXPECT_GT(total.gaps, 0u);
     EXPECT_GT(total.pending, 0u);
     EXPECT_GT(total.conflicts, 0u);
+    EXPECT_GT(total.compactions, 0u);
   }
 }
 

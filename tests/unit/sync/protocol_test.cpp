@@ -8,42 +8,17 @@
 #include "shared/storage/migrations.h"
 #include "shared/sync/protocol_client.h"
 #include "shared/sync/protocol_server.h"
+#include "shared/sync/watermarks.h"
+#include "tests/common/protocol_testing.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/status_testing.h"
 
 namespace liaison::sync {
 namespace {
 
-class FakeAuth : public Authenticator {
- public:
-  Result<Principal> authenticate(const std::string& token, const Uuid& replica,
-                                 const std::string&, int64_t skew_ms) override {
-    last_skew = skew_ms;
-    if (token != "good") return Status(Code::kPermissionDenied, "auth_failed", "bad token");
-    if (revoked) return Status(Code::kPermissionDenied, "revoked", "revoked");
-    return Principal{"dev-1", Role::kStation, "S01", "", replica};
-  }
-  bool still_valid(const std::string&) override { return !revoked; }
-  bool revoked = false;
-  int64_t last_skew = 0;
-};
-
-// Refuses rows of other stations; shows only rows of S01 (or with no station).
-bool mine(const TablePolicy& t, const std::vector<Value>& values) {
-  int col = t.column_index("station_id");
-  return col < 0 || values[static_cast<size_t>(col)] == Value{std::string("S01")};
-}
-ChangeGuard station_guard(const Principal&) {
-  return [](const ChangeView& v) -> std::optional<std::string> {
-    const std::vector<Value>* values = v.created ? v.created : v.existing ? &v.existing->values : nullptr;
-    if (!values) return std::string("unknown_row");
-    if (!mine(v.table, *values)) return std::string("other_station");
-    return std::nullopt;
-  };
-}
-RowFilter station_filter(const Principal&) {
-  return [](const TablePolicy& t, const Row& row) { return mine(t, row.values); };
-}
+using test::FakeAuth;
+constexpr auto station_guard = test::s01_guard;
+constexpr auto station_filter = test::s01_filter;
 
 class ProtocolTest : public test::SyncFixture {
  protected:
@@ -201,6 +176,38 @@ TEST_F(ProtocolTest, TheServerRecordsTheClockSkew) {
   ASSERT_OK(run(client, server, SIZE_MAX, &sum));
   EXPECT_EQ(auth.last_skew, 7 * 60 * 1000);
   EXPECT_EQ(sum.clock_skew_ms, 7 * 60 * 1000);
+}
+
+TEST_F(ProtocolTest, TheServerKeepsWhatEachDeviceConfirmedHaving) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  for (int i = 0; i < 5; ++i) ASSERT_OK(test::add_opinion(*client));
+  for (int i = 0; i < 4; ++i) ASSERT_OK(test::add_opinion(*server));
+  ASSERT_OK_AND_ASSIGN(auto before, peer_vector(*server, "dev-1"));
+  EXPECT_FALSE(before.has_value());
+  ASSERT_OK(run(client, server));
+  ASSERT_OK_AND_ASSIGN(auto acked, peer_vector(*server, "dev-1"));
+  ASSERT_TRUE(acked.has_value());
+  EXPECT_EQ(*acked, client->version_vector());
+  EXPECT_EQ(*acked, server->version_vector());
+}
+
+TEST_F(ProtocolTest, AfterCompactionNewAndLaggingDevicesStillGetEverything) {
+  auto& server = make("server", 1);
+  auto& lagging = make("lagging", 2);
+  auto& fresh = make("fresh", 3);
+  for (int i = 0; i < 6; ++i) ASSERT_OK(test::add_opinion(*server));
+  EXPECT_FALSE(run(lagging, server, /*cut_after=*/4).is_ok());  // HELLO, WELCOME, PULL, a batch
+  for (int i = 0; i < 5; ++i) ASSERT_OK(test::add_opinion(*server));
+  ASSERT_OK_AND_ASSIGN(uint64_t removed, server->compact(server->version_vector()));
+  EXPECT_EQ(removed, 11u);
+  SyncSummary sum;
+  ASSERT_OK(run(fresh, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pulled, 11u);
+  ASSERT_OK(run(lagging, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pulled, 8u) << "a first batch of 3 arrived before the cut";
+  EXPECT_EQ(digest(fresh), digest(server));
+  EXPECT_EQ(digest(lagging), digest(server));
 }
 
 }  // namespace
