@@ -197,7 +197,7 @@ std::vector<Line> lines_of(const Options& o, const std::vector<RunFigures>& runs
   auto rate = [](double v) { return fmt::format("{:.0f} rec/s", v); };
   auto pct = [&](double v) { return fmt::format("{:.0f} %", 100.0 * v / base); };
   auto per_rec = [&](double v, const TimedSync& t) {
-    return fmt::format("{:.0f} B/rec ({:.0f} up, {:.0f} down)", v,
+    return fmt::format("{:.0f} B/rec ({:.1f} up, {:.1f} down)", v,
                        static_cast<double>(t.result.tcp_bytes_sent) / n,
                        static_cast<double>(t.result.tcp_bytes_received) / n);
   };

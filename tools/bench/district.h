@@ -1,5 +1,5 @@
 // A district for the sync benchmarks: the district replica with a deputies' home per town and a
-// liaison station per community or village of a places file (../shared/data/places.txt:
+// liaison station per community or village of a places file (tools/data/places.txt:
 // town<TAB>community-or-village<TAB>kind per line), and devices provisioned on it.
 // Not thread-safe (see Replica).
 #pragma once

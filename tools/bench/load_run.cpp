@@ -1,5 +1,8 @@
 #include "tools/bench/load_run.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -107,6 +110,8 @@ struct Run {
   }
 
   void worker() {
+    // Linux gives each thread its own nice value; the server process keeps its own.
+    if (spec.nice != 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), spec.nice);
     for (;;) {
       size_t i = next.fetch_add(1);
       if (i >= arrivals.size()) return;

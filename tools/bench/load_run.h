@@ -43,6 +43,9 @@ struct RunSpec {
   unsigned threads = 100;         // client threads, hence connections at most at once
   size_t records_per_round = 200;  // opinions written before each later arrival of a device
   uint64_t seed = 11;
+  // The client threads' nice value (Linux): the devices of a real district have their own
+  // machines, so the load generator must not take the server's share of the cores. 0 keeps it.
+  int nice = 10;
 };
 
 // Plays the arrivals (sorted by instant) against the server at spec.url. Each arrival waits for

@@ -2,7 +2,8 @@
 //
 //   liaison-loadgen [--devices N] [--records R] [--threads T] [--mode both|burst|steady]
 //                   [--rate D] [--duration S] [--after K] [--sample-ms M] [--rss-log FILE]
-//                   [--server-bin PATH] [--places FILE] [--out docs/benchmarks.md]
+//                   [--client-nice N] [--server-bin PATH] [--places FILE]
+//                   [--out docs/benchmarks.md]
 //
 // Before anything is timed: a district database with a station per place of the places file,
 // N devices provisioned on it (one station device per station, the others spokesperson devices
@@ -13,9 +14,11 @@
 //  - steady: devices arrive at D per second (Poisson); without --rate, at 70 % of the rate the
 //    burst sustained. With --duration the arrivals go on for S seconds (a soak): a device that
 //    comes again pushes R opinions written after its previous sync.
-// A pool of T client threads runs the syncs (service::sync_with_server), one device each. After
-// each mode, with the whole district on the server, K devices (default 50) change one opinion
-// each and sync one at a time: the daily sync of a district in service.
+// A pool of T client threads runs the syncs (service::sync_with_server), one device each, at nice
+// N (default 10): real devices have machines of their own, so a hundred client threads must not
+// take the server's share of the two cores. After each mode, with the whole district on the
+// server, K devices (default 50) change one opinion each and sync one at a time: the daily sync
+// of a district in service.
 // Baseline: the same devices' changesets applied in-process (Replica::apply, decode included),
 // each in its own transaction as the server applies a PUSH, measured in the same run.
 #include <sys/resource.h>
@@ -48,6 +51,7 @@ struct Options {
   double rate = 0;  // 0: 70 % of the burst's
   double duration = 0;
   size_t after = 50;  // one-change syncs after each mode
+  int nice = 10;      // of the client threads
   int sample_ms = 200;
   std::string rss_log;
   std::string server_bin = LIAISON_SERVER_BIN;
@@ -58,7 +62,8 @@ struct Options {
 [[noreturn]] void usage() {
   std::cerr << "usage: liaison-loadgen [--devices N] [--records R] [--threads T] "
                "[--mode both|burst|steady] [--rate D] [--duration S] [--after K] [--sample-ms M] "
-               "[--rss-log FILE] [--server-bin PATH] [--places FILE] [--out FILE]\n";
+               "[--client-nice N] [--rss-log FILE] [--server-bin PATH] [--places FILE] "
+               "[--out FILE]\n";
   std::exit(2);
 }
 
@@ -75,6 +80,7 @@ Options parse(int argc, char** argv) {
       else if (k == "--rate") o.rate = std::stod(v);
       else if (k == "--duration") o.duration = std::stod(v);
       else if (k == "--after") o.after = std::stoul(v);
+      else if (k == "--client-nice") o.nice = std::stoi(v);
       else if (k == "--sample-ms") o.sample_ms = std::stoi(v);
       else if (k == "--rss-log") o.rss_log = v;
       else if (k == "--server-bin") o.server_bin = v;
@@ -115,6 +121,7 @@ ModeFigures run_mode(const Options& o, const LoadWorld& world, const std::string
   spec.url = fmt::format("ws://127.0.0.1:{}/sync", server->port());
   spec.threads = o.threads;
   spec.records_per_round = o.records;
+  spec.nice = o.nice;
   // No check() exits from here until the server is stopped: it would outlive this program.
   Result<ProcessSample> before = server->sample();
   double cpu_before = own_cpu_seconds();
@@ -209,6 +216,7 @@ int main(int argc, char** argv) {
   if (o.rate > 0) command += fmt::format(" --rate {}", o.rate);
   if (o.duration > 0) command += fmt::format(" --duration {}", o.duration);
   if (o.after != 50) command += fmt::format(" --after {}", o.after);
+  if (o.nice != 10) command += fmt::format(" --client-nice {}", o.nice);
   std::string body = render("Many devices against one server", command, load_lines(figures),
                             load_notes(figures));
   std::cout << body;
