@@ -13,26 +13,11 @@
 
 namespace liaison::client {
 
-namespace {
-
-void add_deputy_reads(cli::Program& program, CLI::App& deputy) {
-  CLI::App* list = program.command(deputy, "list", "label.cmd.deputy_list");
-  program.on_run(list, [](cli::Context& ctx) -> Status {
-    LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
-    LIAISON_ASSIGN_OR_RETURN(std::vector<app::Deputy> deputies, app::list_deputies(*r));
-    app::print_deputy_list(ctx.out(), deputies);
-    return {};
-  });
-}
-
-}  // namespace
-
 void add_duty_commands(cli::Program& program) {
   CLI::App* reception = program.group(program.app(), "reception", "label.cmd.reception");
   cli::add_activity_commands(program, *reception, app::kReception);
 
   CLI::App* deputy = program.group(program.app(), "deputy", "label.cmd.deputy");
-  add_deputy_reads(program, *deputy);
   cli::add_deputy_record_commands(program, *deputy);
 
   CLI::App* category = program.group(program.app(), "category", "label.cmd.category");

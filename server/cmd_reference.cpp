@@ -76,13 +76,6 @@ void add_deputy(cli::Program& program, CLI::App& group) {
     app::print_deputy(ctx.out(), d);
     return {};
   });
-  CLI::App* list = program.command(group, "list", "label.cmd.deputy_list");
-  program.on_run(list, [](cli::Context& ctx) -> Status {
-    LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
-    LIAISON_ASSIGN_OR_RETURN(std::vector<app::Deputy> deputies, app::list_deputies(*r));
-    app::print_deputy_list(ctx.out(), deputies);
-    return {};
-  });
 }
 
 }  // namespace

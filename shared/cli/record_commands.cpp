@@ -6,6 +6,7 @@
 
 #include "shared/app/activities.h"
 #include "shared/app/deputies.h"
+#include "shared/app/reference.h"
 #include "shared/app/render.h"
 #include "shared/app/render_records.h"
 
@@ -171,6 +172,13 @@ void add_activity_commands(Program& program, CLI::App& group, std::string_view k
 }
 
 void add_deputy_record_commands(Program& program, CLI::App& deputy) {
+  CLI::App* list = program.command(deputy, "list", "label.cmd.deputy_list");
+  program.on_run(list, [](Context& ctx) -> Status {
+    LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
+    LIAISON_ASSIGN_OR_RETURN(std::vector<app::Deputy> deputies, app::list_deputies(*r));
+    app::print_deputy_list(ctx.out(), deputies);
+    return {};
+  });
   add_report_commands(program, deputy);
   auto shown = std::make_shared<std::string>();
   CLI::App* show = program.command(deputy, "show", "label.cmd.deputy_show");

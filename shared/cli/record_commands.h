@@ -23,6 +23,8 @@ namespace liaison::cli {
 void add_activity_commands(Program& program, CLI::App& group, std::string_view kind);
 
 // Under the group deputy:
+//   list                            the deputies (reference data)
+//   show ID                         one deputy
 //   report add --deputy ID --date D [--form meeting|written|online|other] [--note T]
 //   report list [--deputy ID]
 //   archive ID                      the performance archive

@@ -26,6 +26,23 @@ size_t at(OpinionStatus s) { return static_cast<size_t>(s); }
 
 class ReportTest : public test::ReplicaFixture {
  protected:
+  // A district replica with stations S01 运河湾 and S02 大稿村, registered before the month.
+  test::TestReplica& district_with_two_stations() {
+    test::ReplicaSpec spec;
+    spec.name = "district";
+    spec.role = sync::Role::kDistrict;
+    spec.station_id = "";
+    spec.start_ms = kNow;
+    spec.seed = 2;  // another replica id than the station's
+    test::TestReplica& d = make(spec);
+    const std::string registered = "2026-01-05T02:00:00Z";
+    test::insert_row(*d, "station", {{"name", std::string("运河湾")}, {"created_at", registered}},
+                     "S01");
+    test::insert_row(*d, "station", {{"name", std::string("大稿村")}, {"created_at", registered}},
+                     "S02");
+    return d;
+  }
+
   static void SetUpTestSuite() { test::use_station_time_zone(); }
 
   void SetUp() override {
@@ -151,18 +168,7 @@ TEST_F(ReportTest, JsonAndPublicEdition) {
 }
 
 TEST_F(ReportTest, DistrictMonthPerStationAndTotal) {
-  test::ReplicaSpec spec;
-  spec.name = "district";
-  spec.role = sync::Role::kDistrict;
-  spec.station_id = "";
-  spec.start_ms = kNow;
-  spec.seed = 2;  // another replica id than the station's
-  test::TestReplica& d = make(spec);
-  const std::string registered = "2026-01-05T02:00:00Z";  // before the month reported
-  test::insert_row(*d, "station", {{"name", std::string("运河湾")}, {"created_at", registered}},
-                   "S01");
-  test::insert_row(*d, "station", {{"name", std::string("大稿村")}, {"created_at", registered}},
-                   "S02");
+  test::TestReplica& d = district_with_two_stations();
   test::insert_row(*d, "station",
                    {{"name", std::string("已撤")},
                     {"void_reason", std::string("撤并")},
@@ -204,18 +210,7 @@ TEST_F(ReportTest, DistrictMonthPerStationAndTotal) {
 }
 
 TEST_F(ReportTest, OverviewHasLastContactPerStation) {
-  test::ReplicaSpec spec;
-  spec.name = "district";
-  spec.role = sync::Role::kDistrict;
-  spec.station_id = "";
-  spec.start_ms = kNow;
-  spec.seed = 2;  // another replica id than the station's
-  test::TestReplica& d = make(spec);
-  const std::string registered = "2026-01-05T02:00:00Z";  // before the month reported
-  test::insert_row(*d, "station", {{"name", std::string("运河湾")}, {"created_at", registered}},
-                   "S01");
-  test::insert_row(*d, "station", {{"name", std::string("大稿村")}, {"created_at", registered}},
-                   "S02");
+  test::TestReplica& d = district_with_two_stations();
   september(*s1_);
   ASSERT_OK(test::exchange(**s1_, *d));
   ASSERT_OK(d->db().exec(
