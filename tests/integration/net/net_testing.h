@@ -28,22 +28,14 @@
 #include "shared/net/handler.h"
 #include "shared/net/ws_client.h"
 #include "shared/net/ws_server.h"
+#include "tests/common/poll.h"
 #include "tests/common/status_testing.h"
 
 namespace liaison::net::testing {
 
 using namespace std::chrono_literals;
 
-// Checks pred every millisecond until it holds or timeout passes; returns its last value.
-template <class Pred>
-bool poll_until(Pred pred, std::chrono::milliseconds timeout = 10s) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > end) return pred();
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using test::poll_until;
 
 // What the server-side handlers of one server saw. Thread-safe.
 struct Journal {

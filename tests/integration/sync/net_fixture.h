@@ -16,19 +16,9 @@
 #include "shared/service/sync_client.h"
 #include "shared/service/sync_server.h"
 #include "shared/sync/replica.h"
+#include "tests/common/poll.h"
 
 namespace liaison::test {
-
-// Checks pred every millisecond until it holds or timeout passes; returns its last value.
-template <class Pred>
-bool poll_until(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > end) return pred();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 using NamedFields = std::vector<std::pair<std::string, Value>>;
 
