@@ -59,6 +59,42 @@ bool DeviceAuthenticator::still_valid(const std::string& device_id) {
   return row && row.value() && q->column_int(0) == 1;
 }
 
+Result<sync::OriginRules> DeviceAuthenticator::origin_rules(const sync::Principal& p) {
+  // The devices bound to a replica, read once per session: a district of a thousand devices
+  // reads in about a millisecond.
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
+                           replica_.db().prepare("SELECT replica_id, role, station_id, "
+                                                 "spokesperson_id FROM _device WHERE replica_id "
+                                                 "IS NOT NULL"));
+  auto bound = std::make_shared<std::map<Uuid, sync::DeviceScope>>();
+  for (;;) {
+    LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
+    if (!more) break;
+    auto replica = Uuid::parse(q.column_text(0));
+    auto role = sync::parse_role(q.column_text(1));
+    if (!replica || !role) continue;
+    (*bound)[*replica] = {*role, q.column_text(2), q.column_text(3), *replica};
+  }
+  sync::OriginRules rules;
+  sync::DeviceScope me = scope_of(p);
+  rules.may_carry = [bound, me](const Uuid& origin) {
+    if (me.role != sync::Role::kStation) return false;
+    auto it = bound->find(origin);
+    if (it == bound->end()) return true;
+    return it->second.role == sync::Role::kSpokesperson && it->second.station_id == me.station_id;
+  };
+  if (me.role == sync::Role::kDistrict) return rules;
+  rules.hidden = [bound, me](const Uuid& origin) {
+    auto it = bound->find(origin);
+    if (it == bound->end() || it->second.role == sync::Role::kDistrict) return false;
+    const sync::DeviceScope& writer = it->second;
+    if (writer.station_id != me.station_id) return true;
+    return me.role == sync::Role::kSpokesperson && writer.role == sync::Role::kSpokesperson &&
+           writer.spokesperson_id != me.spokesperson_id;
+  };
+  return rules;
+}
+
 sync::DeviceScope scope_of(const sync::Principal& p) {
   return {p.role, p.station_id, p.spokesperson_id, p.replica_id};
 }

@@ -16,6 +16,12 @@ class DeviceAuthenticator final : public sync::Authenticator {
   Result<sync::Principal> authenticate(const std::string& token, const Uuid& replica,
                                        const std::string& address, int64_t skew_ms) override;
   bool still_valid(const std::string& device_id) override;
+  // A station device may carry the origins of its own station's spokesperson devices and of
+  // replicas bound to no device (spokesperson devices that synced only through it); no other
+  // device carries any origin but its own. Hidden from a device outside the district: the
+  // origins of devices of other stations, and, from a spokesperson device, those of other
+  // spokespersons' devices (scope.h: the writes of such a device are never visible to it).
+  Result<sync::OriginRules> origin_rules(const sync::Principal& p) override;
 
  private:
   sync::Replica& replica_;

@@ -299,4 +299,18 @@ Result<ApplyStats> Replica::apply(wire::Changeset cs, const ChangeGuard& guard) 
   return stats;
 }
 
+Status Replica::note_refused(const std::vector<Refusal>& refusals) {
+  return db_->transaction([&]() -> Status {
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
+                             db_->prepare("INSERT INTO _refused(origin, seq, tbl, row_id, reason, "
+                                          "at) VALUES(?,?,?,?,?,?)"));
+    for (const Refusal& r : refusals) {
+      ins.bind(1, r.origin.str()).bind(2, static_cast<int64_t>(r.seq)).bind(3, r.table);
+      ins.bind(4, r.row_id).bind(5, r.reason).bind(6, now_iso());
+      LIAISON_RETURN_IF_ERROR(ins.run());
+    }
+    return Status{};
+  });
+}
+
 }  // namespace liaison::sync

@@ -135,13 +135,19 @@ class BatchBuilder {
 }  // namespace
 
 Result<std::unique_ptr<ChangeFeed>> ChangeFeed::plan(Replica& replica, const VersionVector& peer,
-                                                     RowFilter filter, std::string station) {
+                                                     RowFilter filter, std::string station,
+                                                     const OriginTest& hidden) {
   std::unique_ptr<ChangeFeed> feed(new ChangeFeed(replica, std::move(filter), std::move(station)));
   uint64_t unseen = 0, total = 0;
   bool below_log = false;
   for (const auto& [local, have] : replica.vv_) {
+    const Uuid& uuid = replica.origins_[local];
+    if (hidden && hidden(uuid)) {
+      feed->skipped_[uuid] = have;
+      continue;
+    }
     total += have;
-    auto it = peer.find(replica.origins_[local]);
+    auto it = peer.find(uuid);
     uint64_t from = it == peer.end() ? 0 : it->second;
     if (have <= from) continue;
     feed->cursors_[local] = Cursor{from, have, 0, from};

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,10 +32,15 @@ class ChangeFeed {
   // With a filter, only rows it accepts are sent, and no change waiting in _pending; the ranges
   // still cover what was left out, so the peer never asks for it again. station, when given,
   // says that the filter refuses every row of a station-bound table (all but reference data)
-  // whose station_id is not station: a snapshot then does not read those rows at all.
+  // whose station_id is not station: a snapshot then does not read those rows at all. hidden,
+  // when given, names origins none of whose changes the filter would let through (another
+  // station's devices): they are neither read nor announced in the ranges, and skipped() says
+  // how far they were passed over.
+  using OriginTest = std::function<bool(const Uuid&)>;
   static Result<std::unique_ptr<ChangeFeed>> plan(Replica& replica, const VersionVector& peer,
                                                   RowFilter filter = {},
-                                                  std::string station = {});
+                                                  std::string station = {},
+                                                  const OriginTest& hidden = {});
 
   // The next batch: at most max_changes changes, and stopping once their estimated encoded
   // size reaches max_bytes (at least one change). A changeset without ranges once done().
@@ -46,6 +52,8 @@ class ChangeFeed {
   bool snapshot() const { return snapshot_; }
   // Changes planned (an upper bound of those that will be sent).
   size_t planned() const { return entries_.size(); }
+  // The hidden origins passed over, each with the replica's entry at plan time.
+  const VersionVector& skipped() const { return skipped_; }
 
   struct Entry {
     uint64_t key;  // the send order: the origin's running maximum of timestamps
@@ -76,6 +84,7 @@ class ChangeFeed {
   std::string station_;
   bool snapshot_ = false;
   std::map<uint32_t, Cursor> cursors_;  // by local origin number
+  VersionVector skipped_;
   std::vector<Entry> entries_;
   size_t pos_ = 0;
 };

@@ -24,6 +24,9 @@ struct BatchLimits {
   size_t changes = 2000;                  // per PUSH or CHANGES
   size_t bytes = size_t{4} << 20;         // encoded changeset, checked by the receiver
   size_t frame = size_t{8} << 20;         // one WebSocket frame
+  // Batches a sender keeps unconfirmed (PUSH awaiting ACK, CHANGES awaiting PULLED), so that
+  // one side builds the next batch while the other applies the last.
+  size_t window = 3;
 };
 
 // The error codes of docs/protocol.md and whether the device should retry.
@@ -35,6 +38,7 @@ constexpr const char* kClientTooOld = "client_too_old";
 constexpr const char* kAuthFailed = "auth_failed";
 constexpr const char* kRevoked = "revoked";
 constexpr const char* kReplicaMismatch = "replica_mismatch";
+constexpr const char* kReplicaRewound = "replica_rewound";
 constexpr const char* kTooBig = "too_big";
 constexpr const char* kShuttingDown = "shutting_down";
 constexpr const char* kInternal = "internal";

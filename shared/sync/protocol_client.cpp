@@ -51,10 +51,16 @@ ProtocolOutput ClientProtocol::on_frame(const std::string& frame) {
     out.close = true;
     return out;
   }
+  // The server answers in order: ACKs of pushes still in flight come before the answers to
+  // whatever followed them.
+  if (auto* a = std::get_if<wire::Ack>(&m); a && !in_flight_.empty()) return on_ack(*a);
+  if (std::holds_alternative<wire::PullEnd>(m) && pull_end_due_ &&
+      (state_ == State::kFetching || state_ == State::kEnding)) {
+    pull_end_due_ = false;
+    return {};
+  }
   if (state_ == State::kWelcome) {
     if (auto* w = std::get_if<wire::Welcome>(&m)) return on_welcome(*w);
-  } else if (state_ == State::kPushing) {
-    if (auto* a = std::get_if<wire::Ack>(&m)) return on_ack(*a);
   } else if (state_ == State::kUploading) {
     if (auto* b = std::get_if<wire::BlobStates>(&m))
       return on_blob_status(blobs_.on_upload_state(*b), false);
@@ -66,7 +72,8 @@ ProtocolOutput ClientProtocol::on_frame(const std::string& frame) {
   } else if (state_ == State::kPulling) {
     if (auto* c = std::get_if<wire::Changes>(&m)) return on_changes(*c);
     if (std::holds_alternative<wire::PullEnd>(m)) return fetch_next();
-  } else if (state_ == State::kEnding && std::holds_alternative<wire::Done>(m)) {
+  } else if (state_ == State::kEnding && std::holds_alternative<wire::Done>(m) &&
+             !pull_end_due_) {
     state_ = State::kFinished;
     summary_.done = true;
     ProtocolOutput out;
@@ -81,37 +88,60 @@ ProtocolOutput ClientProtocol::on_welcome(const wire::Welcome& m) {
     return fail(errc::kProtocolVersion, fmt::format("server speaks protocol {}", m.protocol));
   summary_.clock_skew_ms = clock_.now_ms() - m.clock_ms;
   known_ = from_entries(m.known);
+  // The server holding more of this replica's own changes than this file has made means the
+  // file was restored from an older copy: new changes would reuse sequence numbers the server
+  // already holds and be taken for duplicates. Nothing is sent; docs/protocol.md says what to do.
+  auto own = known_.find(replica_.info().id);
+  if (own != known_.end() && own->second > replica_.version_vector()[replica_.info().id])
+    return fail(errc::kReplicaRewound,
+                fmt::format("the server holds changes {} to {} of this replica, which this copy "
+                            "does not have", replica_.version_vector()[replica_.info().id] + 1,
+                            own->second));
   if (Status s = store_known(); !s.is_ok()) return fail(errc::kInternal, s.message());
   blobs_.set_peer(m.server_replica);
   state_ = State::kPushing;
-  return push_next();
+  return push_more();
 }
 
-ProtocolOutput ClientProtocol::push_next() {
-  if (!feed_) {
-    Result<std::unique_ptr<ChangeFeed>> feed = ChangeFeed::plan(replica_, known_);
-    if (!feed) return fail(errc::kInternal, feed.status().message());
-    feed_ = std::move(feed).value();
+ProtocolOutput ClientProtocol::push_more() {
+  ProtocolOutput out;
+  while (state_ == State::kPushing && in_flight_.size() < std::max<size_t>(limits_.window, 1)) {
+    if (!feed_) {
+      Result<std::unique_ptr<ChangeFeed>> feed = ChangeFeed::plan(replica_, known_);
+      if (!feed) return fail(errc::kInternal, feed.status().message());
+      feed_ = std::move(feed).value();
+    }
+    // A quarter of the byte limit is left for what the estimate misses.
+    Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
+    if (!cs) return fail(errc::kInternal, cs.status().message());
+    if (cs->changes.empty() && cs->ranges.empty()) {
+      // Everything is pushed: what follows goes out behind the last PUSH, without waiting
+      // for its ACK (the server handles messages in order).
+      feed_.reset();
+      ProtocolOutput after = upload_next();
+      for (std::string& f : after.frames) out.frames.push_back(std::move(f));
+      out.close = after.close;
+      out.close_code = after.close_code;
+      out.close_reason = std::move(after.close_reason);
+      return out;
+    }
+    std::string bytes = wire::encode(*cs);
+    cs->changes.clear();
+    in_flight_.push_back(std::move(cs).value());
+    out.frames.push_back(wire::encode_message(wire::Message(wire::Push{++batch_, std::move(bytes)})));
   }
-  // A quarter of the byte limit is left for what the estimate misses.
-  Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
-  if (!cs) return fail(errc::kInternal, cs.status().message());
-  if (cs->changes.empty() && cs->ranges.empty()) {
-    feed_.reset();
-    return upload_next();
-  }
-  std::string bytes = wire::encode(*cs);
-  in_flight_ = std::move(cs).value();
-  return send(wire::Push{++batch_, std::move(bytes)});
+  return out;
 }
 
 ProtocolOutput ClientProtocol::on_ack(const wire::Ack& m) {
-  if (m.batch != batch_) return fail(errc::kBadMessage, "ACK for another batch");
+  if (m.batch != batch_ - in_flight_.size() + 1) return fail(errc::kBadMessage, "ACK for another batch");
   summary_.pushed += m.applied;
   summary_.refused += m.refused.size();
-  merge_ranges(known_, in_flight_);
+  merge_ranges(known_, in_flight_.front());
+  in_flight_.pop_front();
   Status s = replica_.db().transaction([&]() -> Status {
     LIAISON_RETURN_IF_ERROR(store_known());
+    if (m.refused.empty()) return Status{};
     LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
                              replica_.db().prepare("INSERT INTO _server_refused(origin, seq, tbl, "
                                                    "row_id, reason, at) VALUES(?,?,?,?,?,?)"));
@@ -123,7 +153,7 @@ ProtocolOutput ClientProtocol::on_ack(const wire::Ack& m) {
     return Status{};
   });
   if (!s.is_ok()) return fail(errc::kInternal, s.message());
-  return push_next();
+  return push_more();
 }
 
 ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
@@ -140,7 +170,16 @@ ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
   if (Status s = store_known(); !s.is_ok()) return fail(errc::kInternal, s.message());
   summary_.pulled += n - st->duplicates;
   summary_.conflicts += st->conflicts;
-  return send(wire::Pulled{m.batch});
+  ProtocolOutput out = send(wire::Pulled{m.batch});
+  if (m.more) return out;
+  // The last batch: what follows the pull goes out with its PULLED, ahead of PULL_END.
+  pull_end_due_ = true;
+  ProtocolOutput after = fetch_next();
+  for (std::string& f : after.frames) out.frames.push_back(std::move(f));
+  out.close = after.close;
+  out.close_code = after.close_code;
+  out.close_reason = std::move(after.close_reason);
+  return out;
 }
 
 ProtocolOutput ClientProtocol::upload_next() {
@@ -173,13 +212,18 @@ ProtocolOutput ClientProtocol::on_blob_status(const Status& s, bool fetching) {
 }
 
 Status ClientProtocol::store_known() {
-  LIAISON_ASSIGN_OR_RETURN(storage::Stmt up,
-                           replica_.db().prepare("INSERT INTO _server_known(origin, seq) "
-                                                 "VALUES(?, ?) ON CONFLICT(origin) DO UPDATE SET "
-                                                 "seq = MAX(seq, excluded.seq)"));
+  std::optional<storage::Stmt> up;
   for (const auto& [origin, seq] : known_) {
-    up.bind(1, origin.str()).bind(2, static_cast<int64_t>(seq));
-    LIAISON_RETURN_IF_ERROR(up.run());
+    uint64_t& stored = stored_[origin];
+    if (seq <= stored) continue;
+    if (!up) {
+      LIAISON_ASSIGN_OR_RETURN(up, replica_.db().prepare(
+                                       "INSERT INTO _server_known(origin, seq) VALUES(?, ?) ON "
+                                       "CONFLICT(origin) DO UPDATE SET seq = MAX(seq, excluded.seq)"));
+    }
+    up->bind(1, origin.str()).bind(2, static_cast<int64_t>(seq));
+    LIAISON_RETURN_IF_ERROR(up->run());
+    stored = seq;
   }
   return {};
 }

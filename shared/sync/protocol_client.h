@@ -1,5 +1,6 @@
 // The device side of the sync protocol (docs/protocol.md) as a state machine with no I/O: it
-// says HELLO, pushes what the server has not acknowledged in batches (one in flight), pulls
+// says HELLO, pushes what the server has not acknowledged in batches (a window of them in
+// flight, so that the next is built while the server applies the last), pulls
 // what it has not seen, and records what the server acknowledged and refused, so that a sync
 // cut at any point resumes without sending anything acknowledged again. Attachment content
 // goes up after the pushes and comes down after the pull, one chunk at a time (ClientBlobs,
@@ -8,6 +9,7 @@
 // Not thread-safe: one instance per sync, on the thread that owns the replica.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +54,9 @@ class ClientProtocol {
   ProtocolOutput on_welcome(const wire::Welcome& m);
   ProtocolOutput on_ack(const wire::Ack& m);
   ProtocolOutput on_changes(wire::Changes& m);
-  ProtocolOutput push_next();
+  // Sends PUSH batches until the window is full; once the feed is exhausted, what follows the
+  // pushes (attachment content or PULL) goes right after them.
+  ProtocolOutput push_more();
   // Attachment content (blob_transfer.h): the next upload message, else PULL; the next fetch,
   // else END.
   ProtocolOutput upload_next();
@@ -67,7 +71,10 @@ class ClientProtocol {
   BatchLimits limits_;
   State state_ = State::kWelcome;
   VersionVector known_;         // what the server has, from WELCOME and every ACK
-  wire::Changeset in_flight_;   // the PUSH awaiting its ACK (its ranges)
+  VersionVector stored_;        // known_ as last written to _server_known
+  // The PUSH batches awaiting their ACK, oldest first (their ranges only).
+  std::deque<wire::Changeset> in_flight_;
+  bool pull_end_due_ = false;   // the last CHANGES arrived; PULL_END still to come
   std::unique_ptr<ChangeFeed> feed_;  // what the server lacks, planned at WELCOME
   uint64_t batch_ = 0;
   SyncSummary summary_;

@@ -73,14 +73,7 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
       return out;
     }
   } else if (auto* pulled = std::get_if<wire::Pulled>(&m)) {
-    if (pulled->batch != batch_) return fail(errc::kBadMessage, "PULLED for another batch");
-    // The device has applied everything sent so far: its acknowledged watermark moves.
-    if (Status s = record_peer_vector(replica_, principal_->device_id, device_has_); !s.is_ok())
-      return fail(errc::kInternal, s.detail());
-    if (more_) return send_changes();
-    // Every change is sent: the device may now fetch attachment content, then END.
-    state_ = State::kContent;
-    return send(wire::PullEnd{});
+    return on_pulled(*pulled);
   }
   return fail(errc::kBadMessage, fmt::format("unexpected {}", wire::message_name(m)));
 }
@@ -103,6 +96,9 @@ ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
   principal_ = who.value();
   guard_ = guards_(*principal_);
   filter_ = filters_(*principal_);
+  Result<OriginRules> rules = auth_.origin_rules(*principal_);
+  if (!rules) return fail(errc::kInternal, rules.status().detail());
+  origins_ = std::move(rules).value();
   device_has_ = from_entries(m.vv);
   if (Status s = record_peer_vector(replica_, principal_->device_id, device_has_); !s.is_ok())
     return fail(errc::kInternal, s.detail());
@@ -137,6 +133,7 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
     bool big = cs.status().code() == Code::kLimitExceeded;
     return fail(big ? errc::kTooBig : errc::kBadMessage, cs.status().detail());
   }
+  std::vector<Refusal> foreign = drop_foreign(*cs);
   // The device has what it pushed: never send it back.
   merge_ranges(device_has_, *cs);
   Result<ApplyStats> st = replica_.apply(std::move(cs).value(), guard_);
@@ -146,6 +143,10 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
       return fail(errc::kBadMessage, st.status().detail());
     return fail(errc::kInternal, st.status().detail());
   }
+  if (!foreign.empty()) {
+    if (Status s = replica_.note_refused(foreign); !s.is_ok()) return fail(errc::kInternal, s.detail());
+    st->refusals.insert(st->refusals.begin(), foreign.begin(), foreign.end());
+  }
   wire::Ack ack{m.batch, st->applied + st->pending, st->duplicates, {}};
   for (const Refusal& r : st->refusals)
     ack.refused.push_back({r.origin, r.seq, r.table, r.row_id, r.reason});
@@ -154,18 +155,79 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
   return send(std::move(ack));
 }
 
+std::vector<Refusal> ServerProtocol::drop_foreign(wire::Changeset& cs) {
+  std::vector<Refusal> refused;
+  if (!origins_.may_carry) return refused;
+  std::vector<bool> foreign(cs.origins.size(), false);
+  bool any = false;
+  for (size_t i = 0; i < cs.origins.size(); ++i) {
+    foreign[i] = cs.origins[i] != principal_->replica_id && !origins_.may_carry(cs.origins[i]);
+    any = any || foreign[i];
+  }
+  if (!any) return refused;
+  // Neither the changes nor the ranges of such an origin count: a range alone would make this
+  // replica believe it holds sequences that the real origin has not sent yet.
+  std::vector<wire::Change> kept;
+  for (wire::Change& c : cs.changes) {
+    if (c.origin < foreign.size() && foreign[c.origin]) {
+      std::string table = c.table < cs.tables.size() ? cs.tables[c.table].name : "";
+      refused.push_back({cs.origins[c.origin], c.seq, table, c.row_id, "forged_origin"});
+    } else {
+      kept.push_back(std::move(c));
+    }
+  }
+  cs.changes = std::move(kept);
+  std::erase_if(cs.ranges, [&](const wire::Range& r) {
+    return r.origin < foreign.size() && foreign[r.origin];
+  });
+  return refused;
+}
+
+ProtocolOutput ServerProtocol::on_pulled(const wire::Pulled& m) {
+  if (unconfirmed_.empty() || m.batch != batch_ - unconfirmed_.size() + 1)
+    return fail(errc::kBadMessage, "PULLED for another batch");
+  // The device has applied everything up to this batch: its acknowledged watermark moves.
+  if (Status s = record_peer_vector(replica_, principal_->device_id, unconfirmed_.front());
+      !s.is_ok())
+    return fail(errc::kInternal, s.detail());
+  unconfirmed_.pop_front();
+  if (more_) return send_changes();
+  if (!unconfirmed_.empty()) return {};
+  // Every change is sent and applied: the device may now fetch attachment content, then END.
+  state_ = State::kContent;
+  return send(wire::PullEnd{});
+}
+
 ProtocolOutput ServerProtocol::send_changes() {
+  // Up to the window ahead of the device: it applies one batch while the next is built here.
+  ProtocolOutput out;
+  while (unconfirmed_.size() < std::max<size_t>(limits_.window, 1)) {
+    Result<wire::Changes> c = next_changes();
+    if (!c) return fail(c.status().key(), c.status().detail());
+    out.frames.push_back(wire::encode_message(wire::Message(std::move(c).value())));
+    if (!more_) break;
+  }
+  return out;
+}
+
+Result<wire::Changes> ServerProtocol::next_changes() {
   if (!feed_) {
     // Outside the district, a device sees only its own station's records (scope.h).
     std::string station = principal_->role == Role::kDistrict ? "" : principal_->station_id;
     Result<std::unique_ptr<ChangeFeed>> feed =
-        ChangeFeed::plan(replica_, device_has_, filter_, station);
-    if (!feed) return fail(errc::kInternal, feed.status().detail());
+        ChangeFeed::plan(replica_, device_has_, filter_, station, origins_.hidden);
+    if (!feed) return Status(Code::kInternal, errc::kInternal, feed.status().detail());
     feed_ = std::move(feed).value();
+    // What the device can never see counts as acknowledged by it (for compaction), without
+    // being announced.
+    for (const auto& [origin, seq] : feed_->skipped()) {
+      uint64_t& have = device_has_[origin];
+      have = std::max(have, seq);
+    }
   }
   // A quarter of the byte limit is left for what the estimate misses.
   Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
-  if (!cs) return fail(errc::kInternal, cs.status().detail());
+  if (!cs) return Status(Code::kInternal, errc::kInternal, cs.status().detail());
   merge_ranges(device_has_, *cs);
   // More while the feed lasts, or when the server has received changes since it was planned
   // (the next batch then comes from a new feed).
@@ -174,14 +236,16 @@ ProtocolOutput ServerProtocol::send_changes() {
     feed_.reset();
     for (const auto& [origin, seq] : replica_.version_vector()) {
       auto it = device_has_.find(origin);
-      if (it == device_has_.end() || it->second < seq) more_ = true;
+      if (it != device_has_.end() && it->second >= seq) continue;
+      if (!origins_.hidden || !origins_.hidden(origin)) more_ = true;
     }
   }
   pulled_ += cs->changes.size();
   std::string bytes = wire::encode(*cs);
   if (bytes.size() > limits_.bytes)
-    return fail(errc::kInternal, fmt::format("a batch of {} bytes", bytes.size()));
-  return send(wire::Changes{++batch_, std::move(bytes), more_});
+    return Status(Code::kInternal, errc::kInternal, fmt::format("a batch of {} bytes", bytes.size()));
+  unconfirmed_.push_back(device_has_);
+  return wire::Changes{++batch_, std::move(bytes), more_};
 }
 
 ProtocolOutput ServerProtocol::shutting_down() {

@@ -10,6 +10,7 @@
 // server's database thread.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,6 +32,16 @@ struct Principal {
   Uuid replica_id;
 };
 
+// How the origins in this replica's log relate to one device (docs/protocol.md, "Origins").
+struct OriginRules {
+  // Whether the device's pushes may carry changes and ranges of an origin other than its own
+  // replica (a station relaying its spokesperson devices). Empty: any origin.
+  ChangeFeed::OriginTest may_carry;
+  // Origins none of whose changes the device may see (another station's devices): never read
+  // for it, never announced to it. Empty: none.
+  ChangeFeed::OriginTest hidden;
+};
+
 // Device registry operations the protocol needs (implemented over the _device table).
 class Authenticator {
  public:
@@ -42,6 +53,8 @@ class Authenticator {
                                          const std::string& address, int64_t skew_ms) = 0;
   // False once the device is revoked (checked on every message).
   virtual bool still_valid(const std::string& device_id) = 0;
+  // The origin rules for an authenticated device (read once per session).
+  virtual Result<OriginRules> origin_rules(const Principal&) { return OriginRules{}; }
 };
 
 // The guard for changes pushed by a device, and the filter for rows sent to it.
@@ -72,7 +85,12 @@ class ServerProtocol {
 
   ProtocolOutput on_hello(const wire::Hello& m);
   ProtocolOutput on_push(wire::Push& m);
+  ProtocolOutput on_pulled(const wire::Pulled& m);
+  // Fills the window of CHANGES batches the device has not confirmed.
   ProtocolOutput send_changes();
+  Result<wire::Changes> next_changes();
+  // Takes the changes and ranges of origins the device may not carry out of cs, as refusals.
+  std::vector<Refusal> drop_foreign(wire::Changeset& cs);
   ProtocolOutput fail(const std::string& code, const std::string& message);
   // Sends the message, or fails with the Status's protocol error code.
   ProtocolOutput reply(Result<wire::Message> m);
@@ -88,9 +106,12 @@ class ServerProtocol {
   std::optional<Principal> principal_;
   ChangeGuard guard_;
   RowFilter filter_;
+  OriginRules origins_;
   VersionVector device_has_;  // the device's vector, raised by every batch sent
   std::unique_ptr<ChangeFeed> feed_;  // what the device is being sent, planned at PULL
-  uint64_t batch_ = 0;        // the CHANGES batch awaiting PULLED
+  uint64_t batch_ = 0;        // the last CHANGES batch sent
+  // Per CHANGES batch not confirmed yet (oldest first): device_has_ once it is applied.
+  std::deque<VersionVector> unconfirmed_;
   bool more_ = false;
   uint64_t pushed_ = 0, pulled_ = 0, refused_ = 0;
   ServerBlobs blobs_;  // reads filter_

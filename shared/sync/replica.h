@@ -152,6 +152,9 @@ class Replica {
   // rest are applied; an update whose row does not exist here is then shown to the guard
   // (existing == nullptr) instead of waiting in _pending unchecked.
   Result<ApplyStats> apply(wire::Changeset cs, const ChangeGuard& guard = {});
+  // Records changes refused before apply() saw them (an origin the sender may not carry) in
+  // _refused, as apply() records the ones it refuses.
+  Status note_refused(const std::vector<Refusal>& refusals);
 
   Result<std::vector<Conflict>> conflicts(bool only_open, const std::string& row_id = {});
   // Re-decides a conflict: keep_lost writes the losing value back as a new local change.

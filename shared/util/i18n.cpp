@@ -236,6 +236,7 @@ const std::unordered_map<std::string_view, Entry>& catalogue() {
       {"err.sync.auth_failed", {"设备令牌无效，请向区人大办公室核对", "the device token is not valid; check it with the district office"}},
       {"err.sync.revoked", {"此设备已被停用，请联系区人大办公室", "this device was revoked; contact the district office"}},
       {"err.sync.replica_mismatch", {"此令牌已绑定到另一台设备", "this token belongs to another device"}},
+      {"err.sync.replica_rewound", {"本机数据库是从较旧的备份恢复的：服务器已有它之后从本机记下的变更，新记录会被当作重复，所以什么也没有发送。请向区人大办公室申请新的设备令牌，用新令牌初始化新的数据库", "this database was restored from an older copy: the server holds later changes made here, and new records would be taken for duplicates, so nothing was sent. Ask the district office for a new device token and initialise a new database with it"}},
       {"err.sync.protocol_version", {"服务器与本程序的通信协议版本不同，请升级较旧的一方", "the server speaks another protocol version; upgrade the older program"}},
       {"err.sync.schema_too_new", {"本程序比服务器新，请升级服务器", "this program is newer than the server; upgrade the server"}},
       {"err.sync.client_too_old", {"本程序版本过旧，请升级", "this program is too old for the server; upgrade it"}},

@@ -20,7 +20,9 @@ namespace liaison::wire {
 // Version history:
 //   1 — first version.
 //   2 — attachment content (BLOB_OFFER, BLOB_STATE, BLOB_CHUNK, PULL_END, BLOB_FETCH, END).
-constexpr uint32_t kProtocolVersion = 2;
+//   3 — windows of batches in flight both ways; origins bound to devices (hidden origins are
+//       neither read nor announced; a push carries only the origins its device may carry).
+constexpr uint32_t kProtocolVersion = 3;
 
 // Attachment content moves in chunks of exactly this size, except the last of a content.
 constexpr size_t kBlobChunkSize = size_t{256} << 10;

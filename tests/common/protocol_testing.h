@@ -21,7 +21,9 @@ class FakeAuth : public sync::Authenticator {
     return sync::Principal{"dev-1", sync::Role::kStation, "S01", "", replica};
   }
   bool still_valid(const std::string&) override { return !revoked; }
+  Result<sync::OriginRules> origin_rules(const sync::Principal&) override { return rules; }
   bool revoked = false;
+  sync::OriginRules rules;  // default: any origin carried, none hidden
   int64_t last_skew = 0;
 };
 

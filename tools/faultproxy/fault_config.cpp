@@ -20,7 +20,7 @@ std::optional<Strike> strike(Rng& rng, const Trigger& t) {
   double roll = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   uint64_t at = draw(rng, t.after.min, std::max(t.after.min, t.after.max));
   if (t.chance <= 0 || roll >= t.chance) return std::nullopt;
-  return Strike{t.turn, at};
+  return Strike{t.turn, at, t.message};
 }
 
 Status check_trigger(const Trigger& t, const std::string& name) {

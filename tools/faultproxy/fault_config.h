@@ -11,8 +11,10 @@
 //     c.down.cut = Trigger::at(1000);
 //   cut a quarter of the connections somewhere in their first MiB up:
 //     c.up.cut = Trigger::between(0, 1 << 20, 0.25);
-//   cut 10 bytes into the fifth message from the server:
+//   cut 10 bytes into the fifth turn from the server:
 //     c.down.cut = Trigger::in_turn(5, 10);
+//   cut 10 bytes into the fifth WebSocket message from the server:
+//     c.down.cut = Trigger::in_message(5, 10);
 //   a bad link (50 kbit/s, 500 ms round trip, a cut every 30 s):
 //     FaultConfig c = bad_link(50'000, 500ms); c.cut_every = 30s;
 //
@@ -39,19 +41,25 @@ struct ByteRange {
 // start of that turn (1-based) in that direction. A turn is a run of bytes relayed one way with
 // none relayed the other way in between; in a request-response protocol each message (or batch
 // of messages) is a turn, so a turn-relative trigger lands at the same place in the exchange
-// even when message sizes vary a little between runs. chance 0 (the default) means never.
+// even when message sizes vary a little between runs. When message is set, bytes count from the
+// start of that WebSocket message (1-based, data messages only; ws_meter.h), which lands at the
+// same place even when the peers keep several messages in flight. chance 0 (the default) means
+// never.
 struct Trigger {
   double chance = 0;  // probability, per connection, that it strikes at all
   ByteRange after;    // bytes relayed in the direction before it strikes
   uint64_t turn = 0;  // 0: count from the connection's start; k: from the start of turn k
+  uint64_t message = 0;  // k: from the start of WebSocket message k (turn is then ignored)
 
   // Strikes every connection after exactly n bytes.
   static Trigger at(uint64_t n) { return {1.0, {n, n}, 0}; }
   // Strikes every connection n bytes into turn k of the direction.
   static Trigger in_turn(uint64_t k, uint64_t n) { return {1.0, {n, n}, k}; }
+  // Strikes every connection n bytes into WebSocket message k of the direction.
+  static Trigger in_message(uint64_t k, uint64_t n) { return {1.0, {n, n}, 0, k}; }
   // Strikes with probability chance, after a count drawn in [lo, hi].
   static Trigger between(uint64_t lo, uint64_t hi, double chance = 1.0) {
-    return {chance, {lo, hi}, 0};
+    return {chance, {lo, hi}, 0, 0};
   }
 };
 
@@ -96,6 +104,7 @@ Status validate(const FaultConfig& config);
 struct Strike {
   uint64_t turn = 0;   // as Trigger::turn
   uint64_t bytes = 0;  // drawn from Trigger::after
+  uint64_t message = 0;  // as Trigger::message
   bool operator==(const Strike&) const = default;
 };
 

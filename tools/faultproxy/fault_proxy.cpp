@@ -42,6 +42,14 @@ struct Record {
   mutable std::mutex mu;
   std::vector<Turn> turns;  // GUARDED_BY(mu)
   bool turns_full = false;  // GUARDED_BY(mu): later turns are not recorded
+  std::vector<uint64_t> messages[2];  // GUARDED_BY(mu): WebSocket message ends, per direction
+
+  // Called on the proxy thread after a read: the message ends the meter of d has found.
+  void note_messages(int d, const std::vector<uint64_t>& ends) {
+    std::lock_guard lock(mu);
+    size_t n = std::min(ends.size(), ConnectionStats::kMaxMessages);
+    for (size_t i = messages[d].size(); i < n; ++i) messages[d].push_back(ends[i]);
+  }
 
   // Called on the proxy thread after a write in direction d completed; relayed: all bytes
   // relayed that way so far; new_turn: the write opened a turn.
@@ -156,7 +164,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Pipe& p = pipes_[d];
     p.reading = false;
     if (closed_) return;
-    if (n > 0) p.shaper.push(p.buf.data(), n, Clock::now(), shared_.links[d]);
+    if (n > 0) {
+      p.shaper.push(p.buf.data(), n, Clock::now(), shared_.links[d]);
+      record_->note_messages(d, p.shaper.meter().ends());
+    }
     if (ec) {
       if (ec != asio::error::eof) return close(CutCause::kNone);
       p.eof = true;
@@ -409,6 +420,8 @@ std::vector<ConnectionStats> FaultProxy::connections() const {
     {
       std::lock_guard turns_lock(r->mu);
       c.turns = r->turns;
+      c.messages_up = r->messages[kUp];
+      c.messages_down = r->messages[kDown];
     }
     out.push_back(std::move(c));
   }

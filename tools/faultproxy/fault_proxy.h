@@ -54,6 +54,11 @@ struct ConnectionStats {
   CutCause cut = CutCause::kNone;
   std::vector<Turn> turns;  // in order; the first kMaxTurns only
   static constexpr size_t kMaxTurns = 4096;
+  // Where each WebSocket data message read from each side ends (ws_meter.h), in bytes of its
+  // direction: what was read, which after a cut may be more than was relayed. The first
+  // kMaxMessages only.
+  std::vector<uint64_t> messages_up, messages_down;
+  static constexpr size_t kMaxMessages = 65536;
 };
 
 struct ProxyStats {

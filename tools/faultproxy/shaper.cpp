@@ -18,6 +18,7 @@ Shaper::Shaper(const DirectionFaults& faults, std::optional<Strike> cut,
     : faults_(faults), cut_(cut), stall_(stall), rng_(seed) {}
 
 void Shaper::push(const char* data, size_t n, Clock::time_point now, Bandwidth& link) {
+  meter_.feed(data, n);
   uint64_t bps = faults_.bytes_per_second;
   size_t piece = bps > 0 ? std::max<size_t>(1, bps * kPieceMs / 1000) : n;
   for (size_t off = 0; off < n; off += piece) {
@@ -46,7 +47,13 @@ bool Shaper::may_read(size_t max_queued) const {
 
 void Shaper::resolve(std::optional<Strike>& strike, std::optional<uint64_t>& at, bool new_turn) {
   if (!strike) return;
-  if (strike->turn == 0) {
+  uint64_t start = 0;
+  if (strike->message > 0) {
+    // Bytes are metered as they are read, before they are written: the start of the message
+    // is known before any of it goes out.
+    if (!meter_.start_of(strike->message, &start)) return;
+    at = start + strike->bytes;
+  } else if (strike->turn == 0) {
     at = strike->bytes;
   } else if (strike->turn == turn_ + (new_turn ? 1 : 0)) {
     at = (new_turn ? relayed_ : turn_start_) + strike->bytes;

@@ -1,8 +1,8 @@
 // Shaper: the bookkeeping of one direction of one proxied connection, without I/O. It holds the
 // bytes read from one side until they may be written to the other (bandwidth, delay, jitter,
 // stall), says how much the next write may carry (fragments, and never past a cut or a stall
-// point), and counts turns so that turn-relative triggers (fault_config.h) resolve to byte
-// counts. fault_proxy.cpp drives it from the proxy's thread. Not thread-safe.
+// point), and counts turns and WebSocket messages (ws_meter.h) so that turn- and
+// message-relative triggers (fault_config.h) resolve to byte counts. fault_proxy.cpp drives it from the proxy's thread. Not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tools/faultproxy/fault_config.h"
+#include "tools/faultproxy/ws_meter.h"
 
 namespace liaison::faultproxy {
 
@@ -49,6 +50,8 @@ class Shaper {
 
   uint64_t relayed() const { return relayed_; }
   uint64_t turns() const { return turn_; }
+  // The WebSocket messages of the bytes read so far (written or still queued).
+  const WsMeter& meter() const { return meter_; }
 
  private:
   struct Piece {
@@ -63,6 +66,7 @@ class Shaper {
   std::optional<Strike> cut_, stall_;          // until resolved
   std::optional<uint64_t> cut_at_, stall_at_;  // bytes relayed when they strike
   Rng rng_;
+  WsMeter meter_;
   std::deque<Piece> queue_;
   size_t queued_ = 0;
   uint64_t relayed_ = 0;

@@ -17,6 +17,7 @@
 
 #include "tests/integration/sync/net_fixture.h"
 #include "tools/faultproxy/fault_proxy.h"
+#include "tools/faultproxy/ws_meter.h"
 
 namespace liaison::faultproxy {
 namespace {
@@ -400,6 +401,59 @@ TEST(FaultConfig, BadConfigurationsAndOptionTextsAreRefused) {
   EXPECT_EQ(hp->second, 8750);
   for (const char* bad : {"host", ":80", "host:", "host:65536", "host:8a"})
     EXPECT_FALSE(parse_host_port(bad).is_ok()) << bad;
+}
+
+// A WebSocket frame: fin, opcode, a payload of n bytes, masked (as a client sends) or not.
+std::string ws_frame(bool fin, uint8_t opcode, size_t n, bool masked) {
+  std::string f;
+  f.push_back(static_cast<char>((fin ? 0x80 : 0) | opcode));
+  uint8_t mask = masked ? 0x80 : 0;
+  if (n < 126) {
+    f.push_back(static_cast<char>(mask | n));
+  } else if (n < 65536) {
+    f.push_back(static_cast<char>(mask | 126));
+    f.push_back(static_cast<char>(n >> 8));
+    f.push_back(static_cast<char>(n & 0xff));
+  } else {
+    f.push_back(static_cast<char>(mask | 127));
+    for (int i = 7; i >= 0; --i) f.push_back(static_cast<char>((uint64_t{n} >> (8 * i)) & 0xff));
+  }
+  if (masked) f += "abcd";
+  return f + std::string(n, 'x');
+}
+
+TEST(WsMeter, FindsTheEndOfEveryDataMessageWhateverTheReadSizes) {
+  std::string http = "GET /sync HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n";
+  std::string stream = http;
+  std::vector<uint64_t> want;
+  stream += ws_frame(true, 2, 40, true);  // a small binary message
+  want.push_back(stream.size());
+  stream += ws_frame(true, 9, 4, true);   // a ping: not a message
+  stream += ws_frame(false, 2, 300, true);  // a message in three frames, a pong between
+  stream += ws_frame(true, 10, 0, true);
+  stream += ws_frame(false, 0, 70000, true);
+  stream += ws_frame(true, 0, 5, true);
+  want.push_back(stream.size());
+  stream += ws_frame(true, 2, 0, false);  // empty, unmasked
+  want.push_back(stream.size());
+  stream += ws_frame(true, 8, 2, true);   // close: not a message
+  for (size_t piece : {size_t{1}, size_t{3}, size_t{7}, size_t{4096}, stream.size()}) {
+    WsMeter m;
+    for (size_t i = 0; i < stream.size(); i += piece)
+      m.feed(stream.data() + i, std::min(piece, stream.size() - i));
+    EXPECT_EQ(m.ends(), want) << piece;
+    EXPECT_FALSE(m.lost());
+    uint64_t at = 0;
+    ASSERT_TRUE(m.start_of(1, &at));
+    EXPECT_EQ(at, http.size());
+    ASSERT_TRUE(m.start_of(3, &at));
+    EXPECT_EQ(at, want[1]);
+    EXPECT_FALSE(m.start_of(5, &at));
+  }
+  WsMeter bad;
+  std::string junk = http + "\x83\x01z";  // reserved opcode 3
+  bad.feed(junk.data(), junk.size());
+  EXPECT_TRUE(bad.lost());
 }
 
 }  // namespace

@@ -210,5 +210,123 @@ TEST_F(ProtocolTest, AfterCompactionNewAndLaggingDevicesStillGetEverything) {
   EXPECT_EQ(digest(lagging), digest(server));
 }
 
+// Frames of each kind in an output.
+size_t count(const ProtocolOutput& out, uint8_t type) {
+  size_t n = 0;
+  for (const std::string& f : out.frames) {
+    auto m = wire::decode_message(f);
+    if (m && m->index() + 1 == type) ++n;
+  }
+  return n;
+}
+
+TEST_F(ProtocolTest, EachSideKeepsAWindowOfBatchesInFlight) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  for (int i = 0; i < 20; ++i) ASSERT_OK(test::add_opinion(*client));
+  for (int i = 0; i < 20; ++i) ASSERT_OK(test::add_opinion(*server));
+  BatchLimits limits;
+  limits.changes = 3;
+  ClientProtocol c(*client, token, client.clock, limits);
+  ServerProtocol s(*server, auth, station_guard, station_filter, server.clock, "test", limits);
+  ProtocolOutput welcome = s.on_frame(c.start().frames.at(0));
+  // WELCOME is answered by a full window of pushes, not one.
+  ProtocolOutput pushes = c.on_frame(welcome.frames.at(0));
+  ASSERT_EQ(pushes.frames.size(), limits.window);
+  EXPECT_EQ(count(pushes, 3), limits.window);  // PUSH
+  // Each ACK lets one more PUSH go; the last PUSH is followed at once by PULL.
+  std::deque<std::string> up(pushes.frames.begin(), pushes.frames.end()), down;
+  size_t pulls_sent = 0, changes_in_flight_max = 0, changes_in_flight = 0;
+  while (!up.empty() || !down.empty()) {
+    while (!up.empty()) {
+      std::string f = up.front();
+      up.pop_front();
+      ProtocolOutput out = s.on_frame(f);
+      changes_in_flight += count(out, 6);  // CHANGES
+      changes_in_flight_max = std::max(changes_in_flight_max, changes_in_flight);
+      for (auto& g : out.frames) down.push_back(g);
+    }
+    while (!down.empty()) {
+      std::string f = down.front();
+      down.pop_front();
+      if (count(ProtocolOutput{{f}}, 6) == 1) --changes_in_flight;
+      ProtocolOutput out = c.on_frame(f);
+      pulls_sent += count(out, 5);  // PULL
+      for (auto& g : out.frames) up.push_back(g);
+    }
+  }
+  ASSERT_TRUE(c.summary().done) << c.error().message();
+  EXPECT_EQ(pulls_sent, 1u);
+  EXPECT_EQ(changes_in_flight_max, limits.window);
+  EXPECT_EQ(c.summary().pushed, 20u);
+  EXPECT_EQ(c.summary().pulled, 20u);
+  EXPECT_EQ(digest(client), digest(server));
+}
+
+TEST_F(ProtocolTest, APushCarriesOnlyTheOriginsItsDeviceMayCarry) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  auto& other = make("other", 3);
+  for (int i = 0; i < 4; ++i) ASSERT_OK(test::add_opinion(*other));
+  ASSERT_TRUE(test::exchange(*other, *client).is_ok());  // the client holds other's changes
+  ASSERT_OK(test::add_opinion(*client));
+  Uuid other_id = other->info().id;
+  auth.rules.may_carry = [](const Uuid&) { return false; };
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pushed, 1u);
+  EXPECT_EQ(sum.refused, 4u);
+  // Neither the changes nor their range count: the server does not believe it has them...
+  EXPECT_EQ(seen(server, other_id), 0u);
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM _refused WHERE reason = 'forged_origin'"), 4);
+  EXPECT_EQ(scalar(client, "SELECT COUNT(*) FROM _server_refused WHERE reason = 'forged_origin'"),
+            4);
+  // ...so when the real origin syncs, its changes are applied, not taken for duplicates.
+  ASSERT_OK(run(other, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pushed, 4u);
+  EXPECT_EQ(seen(server, other_id), 4u);
+}
+
+TEST_F(ProtocolTest, HiddenOriginsAreNeitherReadNorAnnouncedButCountAsAcknowledged) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  auto& elsewhere = make("elsewhere", 3);  // another station's device, as far as rules say
+  test::OpinionSpec s02;
+  s02.station_id = "S02";
+  for (int i = 0; i < 5; ++i) ASSERT_OK(test::add_opinion(*elsewhere, s02));
+  ASSERT_TRUE(test::exchange(*elsewhere, *server).is_ok());
+  ASSERT_OK(test::add_opinion(*server));  // a district record the device sees
+  Uuid hidden = elsewhere->info().id;
+  auth.rules.hidden = [hidden](const Uuid& o) { return o == hidden; };
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.pulled, 1u);
+  // The device's vector names the server's origin and its own, not the hidden one.
+  EXPECT_EQ(client->version_vector().count(hidden), 0u);
+  EXPECT_EQ(client->version_vector().count(server->info().id), 1u);
+  // The server counts the hidden changes as acknowledged, so they do not hold compaction back.
+  ASSERT_OK_AND_ASSIGN(std::optional<VersionVector> has, peer_vector(*server, "dev-1"));
+  ASSERT_TRUE(has.has_value());
+  EXPECT_EQ((*has)[hidden], 5u);
+}
+
+TEST_F(ProtocolTest, ACopyRestoredFromAnOlderBackupIsStoppedBeforeItPushes) {
+  auto& server = make("server", 1);
+  test::ReplicaSpec spec;
+  spec.name = "client";
+  spec.seed = 2;
+  spec.id = test::fixed_uuid(0x42);
+  auto& client = make(spec);
+  for (int i = 0; i < 3; ++i) ASSERT_OK(test::add_opinion(*client));
+  ASSERT_OK(run(client, server));
+  // The same replica as an older copy: one change where the server holds three.
+  spec.name = "restored";
+  auto& restored = make(spec);
+  ASSERT_OK(test::add_opinion(*restored));
+  Status s = run(restored, server);
+  EXPECT_EQ(s.key(), errc::kReplicaRewound) << s.message();
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM opinion"), 3);
+}
+
 }  // namespace
 }  // namespace liaison::sync

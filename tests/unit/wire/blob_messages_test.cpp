@@ -37,7 +37,7 @@ TEST(BlobMessagesTest, EveryMessageRoundTrips) {
   EXPECT_EQ(std::string(message_name(m)), "BLOB_STATE");
 }
 
-TEST(BlobMessagesTest, TheProtocolVersionIsTwo) { EXPECT_EQ(kProtocolVersion, 2u); }
+TEST(BlobMessagesTest, TheProtocolVersionIsThree) { EXPECT_EQ(kProtocolVersion, 3u); }
 
 TEST(BlobMessagesTest, EveryTruncationIsRefused) {
   for (const Message& m : samples()) {
