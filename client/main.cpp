@@ -15,7 +15,10 @@ int main(int argc, char** argv) {
     liaison::cli::add_conflict_commands(program);
     liaison::client::add_status_command(program);
     liaison::client::add_sync_commands(program);
+    liaison::cli::add_device_commands(program);
+    liaison::cli::add_serve_command(program);
     liaison::cli::add_change_commands(program);
+    liaison::cli::add_bundle_commands(program, /*device=*/true);
     return program.run(argc, argv);
   } catch (const CLI::ParseError& e) {
     return program.usage_error(e);

@@ -10,16 +10,13 @@ namespace liaison::server {
 void add_init_command(cli::Program& program);
 // home add|list, station add|list, deputy add|list
 void add_reference_commands(cli::Program& program);
-// device add|list|revoke
-void add_device_commands(cli::Program& program);
+// compact (device add|list|revoke and serve are shared with the station hub: shared/cli)
+void add_compact_command(cli::Program& program);
 // report overview | month --month YYYY-MM, with [--format text|csv|xlsx] [--out F] [--public]
 // [--overdue-days N]
 void add_report_commands(cli::Program& program);
 // meeting plan|add|held|list|show|void; deputy set|show|report|archive (after
 // add_reference_commands, whose deputy group they join); category add|list
 void add_duty_commands(cli::Program& program);
-
-// serve --listen HOST:PORT [--port-file F] [--tls-cert F --tls-key F] [--grace SECONDS]
-void add_serve_command(cli::Program& program);
 
 }  // namespace liaison::server

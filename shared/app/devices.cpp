@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "shared/app/hub_devices.h"
 #include "shared/app/parse.h"
 #include "shared/app/tables.h"
 
@@ -213,28 +214,48 @@ const char* device_refusal_name(DeviceRefusal refusal) {
 }
 
 Result<NewDevice> add_device(sync::Replica& replica, const DeviceInput& in) {
-  if (replica.info().role != sync::Role::kDistrict)
+  // A station hub provisions its own spokespersons' devices (hub_devices.h).
+  bool hub = replica.info().role == sync::Role::kStation;
+  if (!hub && replica.info().role != sync::Role::kDistrict)
     return Status(Code::kPermissionDenied, "err.devices_district_only");
-  LIAISON_ASSIGN_OR_RETURN(sync::Role role, checked_role(in));
+  DeviceInput asked = in;
+  if (hub) {
+    if (!is_blank(asked.role) && trim(asked.role) != "spokesperson")
+      return Status::invalid("err.hub_spokesperson_only", trim(asked.role));
+    if (is_blank(asked.spokesperson)) return Status::invalid("err.device_spokesperson");
+    if (!is_blank(asked.station) && trim(asked.station) != replica.info().station_id)
+      return Status::invalid("err.hub_own_station", trim(asked.station));
+    asked.role = "spokesperson";
+    asked.station = replica.info().station_id;
+  }
+  LIAISON_ASSIGN_OR_RETURN(sync::Role role, checked_role(asked));
   Device d;
   d.role = role;
   if (role != sync::Role::kDistrict) {
-    std::string station = trim(in.station);
+    std::string station = trim(asked.station);
     LIAISON_RETURN_IF_ERROR(check_id(station));
     LIAISON_ASSIGN_OR_RETURN(bool known, row_exists(replica, "station", station));
-    if (!known) return Status::invalid("err.unknown_station", station);
+    if (!known && !hub) return Status::invalid("err.unknown_station", station);
     d.station = station;
   }
   if (role == sync::Role::kSpokesperson) {
-    std::string spokesperson = trim(in.spokesperson);
+    std::string spokesperson = trim(asked.spokesperson);
     LIAISON_RETURN_IF_ERROR(check_spokesperson(replica, spokesperson, *d.station));
+    // The hub's record reaches the district only for a spokesperson the station has.
+    LIAISON_ASSIGN_OR_RETURN(bool known, row_exists(replica, "spokesperson", spokesperson));
+    if (hub && !known) return Status::invalid("err.unknown_spokesperson", spokesperson);
     d.spokesperson = spokesperson;
   }
   d.id = replica.new_id();
   d.created_at = replica.now_iso();
   LIAISON_ASSIGN_OR_RETURN(std::string secret, new_secret());
   LIAISON_ASSIGN_OR_RETURN(std::string hash, sha256_hex(secret));
-  LIAISON_RETURN_IF_ERROR(insert_device(replica, d, hash));
+  if (hub) {
+    LIAISON_RETURN_IF_ERROR(
+        write_hub_device(replica, {d.id, *d.station, *d.spokesperson, hash, d.created_at}));
+  } else {
+    LIAISON_RETURN_IF_ERROR(insert_device(replica, d, hash));
+  }
   LIAISON_ASSIGN_OR_RETURN(std::optional<Device> stored, find_device(replica, d.id));
   if (!stored) return Status::internal("device not stored: " + d.id);
   return NewDevice{std::move(*stored), std::string(kTokenPrefix) + d.id + "." + secret};
@@ -245,13 +266,16 @@ Result<std::vector<Device>> list_devices(sync::Replica& replica) {
 }
 
 Result<Device> revoke_device(sync::Replica& replica, const std::string& device_id) {
+  std::string now = replica.now_iso();
   LIAISON_ASSIGN_OR_RETURN(storage::Stmt up,
                            replica.db().prepare("UPDATE _device SET revoked_at = ? "
                                                 "WHERE device_id = ? AND revoked_at IS NULL"));
-  up.bind(1, replica.now_iso()).bind(2, device_id);
+  up.bind(1, now).bind(2, device_id);
   LIAISON_RETURN_IF_ERROR(up.run());
   LIAISON_ASSIGN_OR_RETURN(std::optional<Device> d, find_device(replica, device_id));
   if (!d) return Status::not_found("err.unknown_device", device_id);
+  // A device provisioned at a station hub is revoked at the other end too, once this syncs.
+  LIAISON_RETURN_IF_ERROR(note_hub_revocation(replica, device_id, *d->revoked_at));
   return std::move(*d);
 }
 
@@ -284,6 +308,9 @@ Result<DeviceAccess> record_contact(sync::Replica& replica, const std::string& d
     out = contact_in_txn(replica, device_id, contact);
     return out ? Status{} : out.status();
   }));
+  // A station hub writes the contact into the device's hub_device record, for the district.
+  if (out && out->ok())
+    LIAISON_RETURN_IF_ERROR(note_hub_contact(replica, device_id, contact.replica));
   return out;
 }
 

@@ -90,7 +90,8 @@ struct Contact {
 // contact, refuses another replica later (kOtherReplica) and a replica that another active
 // device (or this server) already is (kReplicaTaken); updates last_seen_at, last_address,
 // clock_skew_ms and counts the session. Refusals change nothing. Runs in its own transaction
-// unless one is open.
+// unless one is open; then, on a station hub, also writes the contact into the device's
+// hub_device record (hub_devices.h note_hub_contact).
 Result<DeviceAccess> record_contact(sync::Replica& replica, const std::string& device_id,
                                     const Contact& contact);
 

@@ -1,6 +1,7 @@
-// Changeset files: how replicas exchange changes without a network (the demo, and later the
-// bundles). A file holds wire::encode() of one changeset (format in docs/changeset.md); a
-// version vector file holds the JSON of json.h. Not thread-safe (see Replica).
+// Changeset files: how replicas exchange changes without a network, unsigned and outside any
+// session (the demo; devices use the signed sync bundles of shared/service/bundle_device.h). A
+// file holds wire::encode() of one changeset (format in docs/changeset.md); a version vector
+// file holds the JSON of json.h. Not thread-safe (see Replica).
 #pragma once
 
 #include <optional>

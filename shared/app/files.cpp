@@ -57,7 +57,11 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   return out;
 }
 
-Status write_file_atomic(const std::string& path, std::string_view bytes) {
+namespace {
+
+// Writes bytes to a temporary file beside path and moves it into place: renamed over any file
+// at path, or (no_clobber) linked only where there is none.
+Status write_beside(const std::string& path, std::string_view bytes, bool no_clobber) {
   std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return file_error(path, errno);
@@ -67,15 +71,28 @@ Status write_file_atomic(const std::string& path, std::string_view bytes) {
     ok = false;
     err = errno;
   }
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
+  bool placed = false;
+  if (ok && no_clobber) {
+    // link() fails when path exists, so no file that appeared meanwhile is replaced. File
+    // systems without hard links (FAT on USB sticks) fall back to a rename after a last check.
+    if (::link(tmp.c_str(), path.c_str()) == 0) {
+      placed = true;
+      ::unlink(tmp.c_str());
+    } else if (errno == EEXIST || ::access(path.c_str(), F_OK) == 0) {
+      ok = false;
+      err = EEXIST;
+    }
+  }
+  if (ok && !placed && ::rename(tmp.c_str(), path.c_str()) != 0) {
     ok = false;
     err = errno;
   }
   if (!ok) {
     ::unlink(tmp.c_str());
+    if (err == EEXIST) return Status(Code::kAlreadyExists, "err.file_exists", path);
     return file_error(path, err);
   }
-  // Make the rename itself durable: flush the directory entry.
+  // Make the new entry itself durable: flush the directory.
   std::string dir = std::filesystem::path(path).parent_path().string();
   int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -83,6 +100,19 @@ Status write_file_atomic(const std::string& path, std::string_view bytes) {
     ::close(dfd);
   }
   return {};
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, std::string_view bytes) {
+  return write_beside(path, bytes, false);
+}
+
+Status write_new_file(const std::string& path, std::string_view bytes) {
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(path, ec)))
+    return Status(Code::kAlreadyExists, "err.file_exists", path);
+  return write_beside(path, bytes, true);
 }
 
 }  // namespace liaison::app

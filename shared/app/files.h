@@ -18,4 +18,8 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes);
 // previous file at path as it was.
 Status write_file_atomic(const std::string& path, std::string_view bytes);
 
+// Creates the file at path with bytes, atomically as above, but never over an existing file:
+// AlreadyExists err.file_exists when there is one (even one that appears while writing).
+Status write_new_file(const std::string& path, std::string_view bytes);
+
 }  // namespace liaison::app

@@ -35,28 +35,6 @@ class Session final : public net::ClientHandler {
   SyncProgress& state_;
 };
 
-Result<int64_t> begin_run(sync::Replica& replica, const std::string& url) {
-  LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
-                           replica.db().prepare("INSERT INTO _sync_run(server, started_at) "
-                                                "VALUES(?, ?)"));
-  ins.bind(1, url).bind(2, replica.now_iso());
-  LIAISON_RETURN_IF_ERROR(ins.run());
-  return replica.db().last_insert_rowid();
-}
-
-Status end_run(sync::Replica& replica, int64_t id, const sync::SyncSummary& s,
-               const std::string& result) {
-  LIAISON_ASSIGN_OR_RETURN(storage::Stmt up,
-                           replica.db().prepare("UPDATE _sync_run SET finished_at = ?, pushed = ?, "
-                                                "pulled = ?, refused = ?, conflicts = ?, "
-                                                "clock_skew_ms = ?, result = ? WHERE id = ?"));
-  up.bind(1, replica.now_iso()).bind(2, static_cast<int64_t>(s.pushed));
-  up.bind(3, static_cast<int64_t>(s.pulled)).bind(4, static_cast<int64_t>(s.refused));
-  up.bind(5, static_cast<int64_t>(s.conflicts)).bind(6, s.clock_skew_ms).bind(7, result);
-  up.bind(8, id);
-  return up.run();
-}
-
 void add(sync::SyncSummary& total, const sync::SyncSummary& s) {
   total.pushed += s.pushed;
   total.pulled += s.pulled;
@@ -69,6 +47,33 @@ void add(sync::SyncSummary& total, const sync::SyncSummary& s) {
 }
 
 }  // namespace
+
+Result<int64_t> begin_sync_run(sync::Replica& replica, const std::string& url) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
+                           replica.db().prepare("INSERT INTO _sync_run(server, started_at) "
+                                                "VALUES(?, ?)"));
+  ins.bind(1, url).bind(2, replica.now_iso());
+  LIAISON_RETURN_IF_ERROR(ins.run());
+  return replica.db().last_insert_rowid();
+}
+
+Status end_sync_run(sync::Replica& replica, int64_t id, const sync::SyncSummary& s,
+                    const std::string& result, bool clock_known) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt up,
+                           replica.db().prepare("UPDATE _sync_run SET finished_at = ?, pushed = ?, "
+                                                "pulled = ?, refused = ?, conflicts = ?, "
+                                                "clock_skew_ms = ?, result = ? WHERE id = ?"));
+  up.bind(1, replica.now_iso()).bind(2, static_cast<int64_t>(s.pushed));
+  up.bind(3, static_cast<int64_t>(s.pulled)).bind(4, static_cast<int64_t>(s.refused));
+  up.bind(5, static_cast<int64_t>(s.conflicts)).bind(7, result);
+  if (clock_known) {
+    up.bind(6, s.clock_skew_ms);
+  } else {
+    up.bind_null(6);
+  }
+  up.bind(8, id);
+  return up.run();
+}
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, Random& random) {
   double base = static_cast<double>(policy.start.count()) *
@@ -89,7 +94,7 @@ Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& o
     SyncProgress state;
     state.attempt = attempt + 1;
     Session session(replica, options.token, progress, state);
-    LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_run(replica, options.net.url));
+    LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_sync_run(replica, options.net.url));
     net::ClientStats stats;
     Status s = net::run_client(options.net, session, &stats);
     result.attempts = attempt + 1;
@@ -100,13 +105,13 @@ Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& o
     const sync::ClientProtocol& p = session.protocol();
     add(result.summary, p.summary());
     if (p.summary().done) {
-      LIAISON_RETURN_IF_ERROR(end_run(replica, run, p.summary(), "ok"));
+      LIAISON_RETURN_IF_ERROR(end_sync_run(replica, run, p.summary(), "ok"));
       return result;
     }
     // An ERROR from the server (or a protocol failure here) names its code.
     const Status& err = p.error();
     std::string code = !err.is_ok() ? err.key() : stats.close_reason;
-    (void)end_run(replica, run, p.summary(), code.empty() ? "cut" : code);
+    (void)end_sync_run(replica, run, p.summary(), code.empty() ? "cut" : code);
     if (!code.empty() && std::string(sync::error_action(code)) == "fatal")
       return Status(Code::kPermissionDenied, code, err.is_ok() ? stats.close_reason : err.detail());
     last = s.is_ok() ? Status::io("the connection ended before the sync finished") : s;

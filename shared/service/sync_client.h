@@ -40,6 +40,13 @@ struct SyncResult {
   uint64_t tcp_bytes_sent = 0, tcp_bytes_received = 0;  // on the wire (net::ClientStats)
 };
 
+// The bookkeeping of one exchange in _sync_run (`liaison status`): a row when it starts, then
+// its totals and result ("ok", or an error code) when it ends. Sync bundles record theirs too,
+// with clock_known false: an exchange by file says nothing about the clocks.
+Result<int64_t> begin_sync_run(sync::Replica& replica, const std::string& server);
+Status end_sync_run(sync::Replica& replica, int64_t id, const sync::SyncSummary& summary,
+                    const std::string& result, bool clock_known = true);
+
 // The delay before retry number attempt (1-based), with jitter drawn from random.
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, Random& random);
 

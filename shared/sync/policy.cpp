@@ -86,6 +86,11 @@ std::vector<TablePolicy> build() {
                    {req("owner_table", I), req("owner_id", I), col("station_id", I),
                     req("sha256", I), req("size", I, N), col("mime", I), col("name", I),
                     req("at", I)}));
+  // schema/0006_hub_devices.sql
+  v.push_back(make(14, "hub_device", K::kRecord, S::kStation,
+                   {req("station_id", I), req("spokesperson_id", I), req("token_hash", I),
+                    col("replica_id", L), col("revoked_at", L), col("last_hub_sync", L),
+                    req("created_at", I)}));
   return v;
 }
 

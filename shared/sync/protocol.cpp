@@ -34,4 +34,8 @@ void merge_ranges(VersionVector& vv, const wire::Changeset& cs) {
   }
 }
 
+Result<wire::Changeset> next_batch(ChangeFeed& feed, const BatchLimits& limits) {
+  return feed.next(limits.changes, limits.bytes / 4 * 3);
+}
+
 }  // namespace liaison::sync

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/sync/change_feed.h"
 #include "shared/sync/replica.h"
 #include "shared/wire/messages.h"
 
@@ -55,5 +56,8 @@ wire::VectorEntries to_entries(const VersionVector& vv);
 VersionVector from_entries(const wire::VectorEntries& entries);
 // Raises into each origin's entry to the end of the changeset's range for it.
 void merge_ranges(VersionVector& vv, const wire::Changeset& cs);
+// The next batch of a feed for a PUSH, a CHANGES or a bundle: at most limits.changes changes,
+// with a quarter of limits.bytes left for what the feed's size estimate misses.
+Result<wire::Changeset> next_batch(ChangeFeed& feed, const BatchLimits& limits);
 
 }  // namespace liaison::sync

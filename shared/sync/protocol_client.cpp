@@ -14,6 +14,15 @@ ProtocolOutput send(wire::Message m) {
   return out;
 }
 
+// first's frames, then next's, with next's close.
+ProtocolOutput then(ProtocolOutput first, ProtocolOutput next) {
+  for (std::string& f : next.frames) first.frames.push_back(std::move(f));
+  first.close = next.close;
+  first.close_code = next.close_code;
+  first.close_reason = std::move(next.close_reason);
+  return first;
+}
+
 }  // namespace
 
 ClientProtocol::ClientProtocol(Replica& replica, std::string token, Clock& clock,
@@ -28,6 +37,8 @@ ProtocolOutput ClientProtocol::fail(const std::string& code, const std::string& 
 }
 
 ProtocolOutput ClientProtocol::start() {
+  // Another process may have written to this replica since it was opened (a station's hub).
+  if (Status s = replica_.refresh(); !s.is_ok()) return fail(errc::kInternal, s.message());
   wire::Hello h;
   h.schema = static_cast<uint32_t>(storage::latest_version(storage::embedded_migrations()));
   h.token = token_;
@@ -91,12 +102,8 @@ ProtocolOutput ClientProtocol::on_welcome(const wire::Welcome& m) {
   // The server holding more of this replica's own changes than this file has made means the
   // file was restored from an older copy: new changes would reuse sequence numbers the server
   // already holds and be taken for duplicates. Nothing is sent; docs/protocol.md says what to do.
-  auto own = known_.find(replica_.info().id);
-  if (own != known_.end() && own->second > replica_.version_vector()[replica_.info().id])
-    return fail(errc::kReplicaRewound,
-                fmt::format("the server holds changes {} to {} of this replica, which this copy "
-                            "does not have", replica_.version_vector()[replica_.info().id] + 1,
-                            own->second));
+  if (std::optional<std::string> why = rewound(replica_, known_))
+    return fail(errc::kReplicaRewound, *why);
   if (Status s = store_known(); !s.is_ok()) return fail(errc::kInternal, s.message());
   blobs_.set_peer(m.server_replica);
   state_ = State::kPushing;
@@ -107,23 +114,18 @@ ProtocolOutput ClientProtocol::push_more() {
   ProtocolOutput out;
   while (state_ == State::kPushing && in_flight_.size() < std::max<size_t>(limits_.window, 1)) {
     if (!feed_) {
+      if (Status s = replica_.refresh(); !s.is_ok()) return fail(errc::kInternal, s.message());
       Result<std::unique_ptr<ChangeFeed>> feed = ChangeFeed::plan(replica_, known_);
       if (!feed) return fail(errc::kInternal, feed.status().message());
       feed_ = std::move(feed).value();
     }
-    // A quarter of the byte limit is left for what the estimate misses.
-    Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
+    Result<wire::Changeset> cs = next_batch(*feed_, limits_);
     if (!cs) return fail(errc::kInternal, cs.status().message());
     if (cs->changes.empty() && cs->ranges.empty()) {
       // Everything is pushed: what follows goes out behind the last PUSH, without waiting
       // for its ACK (the server handles messages in order).
       feed_.reset();
-      ProtocolOutput after = upload_next();
-      for (std::string& f : after.frames) out.frames.push_back(std::move(f));
-      out.close = after.close;
-      out.close_code = after.close_code;
-      out.close_reason = std::move(after.close_reason);
-      return out;
+      return then(std::move(out), upload_next());
     }
     std::string bytes = wire::encode(*cs);
     cs->changes.clear();
@@ -141,16 +143,7 @@ ProtocolOutput ClientProtocol::on_ack(const wire::Ack& m) {
   in_flight_.pop_front();
   Status s = replica_.db().transaction([&]() -> Status {
     LIAISON_RETURN_IF_ERROR(store_known());
-    if (m.refused.empty()) return Status{};
-    LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
-                             replica_.db().prepare("INSERT INTO _server_refused(origin, seq, tbl, "
-                                                   "row_id, reason, at) VALUES(?,?,?,?,?,?)"));
-    for (const wire::Refusal& r : m.refused) {
-      ins.bind(1, r.origin.str()).bind(2, static_cast<int64_t>(r.seq)).bind(3, r.table);
-      ins.bind(4, r.row).bind(5, r.reason).bind(6, replica_.now_iso());
-      LIAISON_RETURN_IF_ERROR(ins.run());
-    }
-    return Status{};
+    return store_server_refusals(replica_, m.refused);
   });
   if (!s.is_ok()) return fail(errc::kInternal, s.message());
   return push_more();
@@ -161,25 +154,16 @@ ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
   limits.max_bytes = limits_.frame;
   Result<wire::Changeset> cs = wire::decode(m.changeset, limits);
   if (!cs) return fail(errc::kBadMessage, cs.status().detail());
-  size_t n = cs->changes.size();
-  // The server holds whatever it sends: those sequences are acknowledged too.
-  merge_ranges(known_, *cs);
-  // The server checked these against this device's scope; the merge rules still apply.
-  Result<ApplyStats> st = replica_.apply(std::move(cs).value());
+  Result<PulledStats> st = apply_from_server(replica_, std::move(cs).value(), known_);
   if (!st) return fail(errc::kInternal, st.status().message());
   if (Status s = store_known(); !s.is_ok()) return fail(errc::kInternal, s.message());
-  summary_.pulled += n - st->duplicates;
+  summary_.pulled += st->pulled;
   summary_.conflicts += st->conflicts;
   ProtocolOutput out = send(wire::Pulled{m.batch});
   if (m.more) return out;
   // The last batch: what follows the pull goes out with its PULLED, ahead of PULL_END.
   pull_end_due_ = true;
-  ProtocolOutput after = fetch_next();
-  for (std::string& f : after.frames) out.frames.push_back(std::move(f));
-  out.close = after.close;
-  out.close_code = after.close_code;
-  out.close_reason = std::move(after.close_reason);
-  return out;
+  return then(std::move(out), fetch_next());
 }
 
 ProtocolOutput ClientProtocol::upload_next() {
@@ -211,22 +195,7 @@ ProtocolOutput ClientProtocol::on_blob_status(const Status& s, bool fetching) {
   return fetching ? fetch_next() : upload_next();
 }
 
-Status ClientProtocol::store_known() {
-  std::optional<storage::Stmt> up;
-  for (const auto& [origin, seq] : known_) {
-    uint64_t& stored = stored_[origin];
-    if (seq <= stored) continue;
-    if (!up) {
-      LIAISON_ASSIGN_OR_RETURN(up, replica_.db().prepare(
-                                       "INSERT INTO _server_known(origin, seq) VALUES(?, ?) ON "
-                                       "CONFLICT(origin) DO UPDATE SET seq = MAX(seq, excluded.seq)"));
-    }
-    up->bind(1, origin.str()).bind(2, static_cast<int64_t>(seq));
-    LIAISON_RETURN_IF_ERROR(up->run());
-    stored = seq;
-  }
-  return {};
-}
+Status ClientProtocol::store_known() { return store_server_known(replica_, known_, &stored_); }
 
 Result<VersionVector> server_known(Replica& replica) {
   LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
@@ -239,6 +208,54 @@ Result<VersionVector> server_known(Replica& replica) {
       vv[*origin] = static_cast<uint64_t>(q.column_int(1));
   }
   return vv;
+}
+
+Status store_server_known(Replica& replica, const VersionVector& known, VersionVector* stored) {
+  std::optional<storage::Stmt> up;
+  for (const auto& [origin, seq] : known) {
+    if (stored != nullptr && seq <= (*stored)[origin]) continue;
+    if (!up) {
+      LIAISON_ASSIGN_OR_RETURN(up, replica.db().prepare(
+                                       "INSERT INTO _server_known(origin, seq) VALUES(?, ?) ON "
+                                       "CONFLICT(origin) DO UPDATE SET seq = MAX(seq, excluded.seq)"));
+    }
+    up->bind(1, origin.str()).bind(2, static_cast<int64_t>(seq));
+    LIAISON_RETURN_IF_ERROR(up->run());
+    if (stored != nullptr) (*stored)[origin] = seq;
+  }
+  return {};
+}
+
+Status store_server_refusals(Replica& replica, const std::vector<wire::Refusal>& refused) {
+  if (refused.empty()) return {};
+  LIAISON_ASSIGN_OR_RETURN(
+      storage::Stmt ins,
+      replica.db().prepare("INSERT INTO _server_refused(origin, seq, tbl, row_id, reason, at) "
+                           "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM "
+                           "_server_refused WHERE origin = ?1 AND seq = ?2 AND reason = ?5)"));
+  for (const wire::Refusal& r : refused) {
+    ins.bind(1, r.origin.str()).bind(2, static_cast<int64_t>(r.seq)).bind(3, r.table);
+    ins.bind(4, r.row).bind(5, r.reason).bind(6, replica.now_iso());
+    LIAISON_RETURN_IF_ERROR(ins.run());
+  }
+  return {};
+}
+
+std::optional<std::string> rewound(Replica& replica, const VersionVector& known) {
+  const Uuid& self = replica.info().id;
+  auto own = known.find(self);
+  uint64_t made = replica.version_vector()[self];
+  if (own == known.end() || own->second <= made) return std::nullopt;
+  return fmt::format("the server holds changes {} to {} of this replica, which this copy does "
+                     "not have", made + 1, own->second);
+}
+
+Result<PulledStats> apply_from_server(Replica& replica, wire::Changeset cs, VersionVector& known) {
+  size_t n = cs.changes.size();
+  // The server holds whatever it sends: those sequences are acknowledged too.
+  merge_ranges(known, cs);
+  LIAISON_ASSIGN_OR_RETURN(ApplyStats st, replica.apply(std::move(cs)));
+  return PulledStats{n - st.duplicates, st.conflicts};
 }
 
 Result<uint64_t> unacknowledged_changes(Replica& replica) {

@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,27 @@ class ClientProtocol {
 
 // What the server has acknowledged, as stored by the last sync (empty before the first).
 Result<VersionVector> server_known(Replica& replica);
+
+// What a device does with the server's answers, for ClientProtocol and for answer bundles
+// (shared/service/bundle_device.h), which apply the same answers from a file.
+//
+// Raises _server_known to known (entries never go down). stored, when given, holds what was
+// written last: entries at or below it are skipped, and it is raised with what is written.
+Status store_server_known(Replica& replica, const VersionVector& known,
+                          VersionVector* stored = nullptr);
+// Records changes the server refused in _server_refused, each (origin, sequence, reason) once:
+// the same refusal reported again is not repeated. Opens no transaction of its own.
+Status store_server_refusals(Replica& replica, const std::vector<wire::Refusal>& refused);
+// When the server holds more of this replica's own changes than it has made (known names them),
+// the file was restored from an older copy: the explanation, else nullopt.
+std::optional<std::string> rewound(Replica& replica, const VersionVector& known);
+struct PulledStats {
+  uint64_t pulled = 0;     // changes applied (not seen before)
+  uint64_t conflicts = 0;  // conflict-log entries written
+};
+// Applies a changeset the server sent (the server checked it against this device's scope; the
+// merge rules still apply) and merges its ranges into known: the server holds what it sends.
+Result<PulledStats> apply_from_server(Replica& replica, wire::Changeset cs, VersionVector& known);
 // Local changes the server has not acknowledged yet.
 Result<uint64_t> unacknowledged_changes(Replica& replica);
 

@@ -79,13 +79,7 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
 }
 
 ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
-  if (m.protocol != wire::kProtocolVersion)
-    return fail(errc::kProtocolVersion,
-                fmt::format("protocol {} here, {} there", wire::kProtocolVersion, m.protocol));
-  if (m.schema > our_schema())
-    return fail(errc::kSchemaTooNew, fmt::format("schema {} here, {} there", our_schema(), m.schema));
-  if (m.schema < our_schema())
-    return fail(errc::kClientTooOld, fmt::format("schema {} here, {} there", our_schema(), m.schema));
+  if (std::optional<ProtocolOutput> refused = check_versions(m)) return std::move(*refused);
   int64_t skew = m.clock_ms - clock_.now_ms();
   Result<Principal> who = auth_.authenticate(m.token, m.replica, peer_address_, skew);
   if (!who) {
@@ -93,7 +87,32 @@ ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
     bool known = key == errc::kRevoked || key == errc::kReplicaMismatch;
     return fail(known ? key : errc::kAuthFailed, who.status().detail());
   }
-  principal_ = who.value();
+  return welcome(std::move(who).value(), m);
+}
+
+ProtocolOutput ServerProtocol::start_authenticated(const Principal& device,
+                                                   const wire::Hello& hello) {
+  if (state_ != State::kHello) return fail(errc::kBadMessage, "the session has started already");
+  if (std::optional<ProtocolOutput> refused = check_versions(hello)) return std::move(*refused);
+  return welcome(device, hello);
+}
+
+std::optional<ProtocolOutput> ServerProtocol::check_versions(const wire::Hello& m) {
+  if (m.protocol != wire::kProtocolVersion)
+    return fail(errc::kProtocolVersion,
+                fmt::format("protocol {} here, {} there", wire::kProtocolVersion, m.protocol));
+  if (m.schema > our_schema())
+    return fail(errc::kSchemaTooNew, fmt::format("schema {} here, {} there", our_schema(), m.schema));
+  if (m.schema < our_schema())
+    return fail(errc::kClientTooOld, fmt::format("schema {} here, {} there", our_schema(), m.schema));
+  return std::nullopt;
+}
+
+ProtocolOutput ServerProtocol::welcome(Principal device, const wire::Hello& m) {
+  // Another process may have written to this replica since the last session (a station's
+  // `liaison sync` next to its hub).
+  if (Status s = replica_.refresh(); !s.is_ok()) return fail(errc::kInternal, s.detail());
+  principal_ = std::move(device);
   guard_ = guards_(*principal_);
   filter_ = filters_(*principal_);
   Result<OriginRules> rules = auth_.origin_rules(*principal_);
@@ -212,6 +231,8 @@ ProtocolOutput ServerProtocol::send_changes() {
 
 Result<wire::Changes> ServerProtocol::next_changes() {
   if (!feed_) {
+    if (Status s = replica_.refresh(); !s.is_ok())
+      return Status(Code::kInternal, errc::kInternal, s.detail());
     // Outside the district, a device sees only its own station's records (scope.h).
     std::string station = principal_->role == Role::kDistrict ? "" : principal_->station_id;
     Result<std::unique_ptr<ChangeFeed>> feed =
@@ -225,8 +246,7 @@ Result<wire::Changes> ServerProtocol::next_changes() {
       have = std::max(have, seq);
     }
   }
-  // A quarter of the byte limit is left for what the estimate misses.
-  Result<wire::Changeset> cs = feed_->next(limits_.changes, limits_.bytes / 4 * 3);
+  Result<wire::Changeset> cs = next_batch(*feed_, limits_);
   if (!cs) return Status(Code::kInternal, errc::kInternal, cs.status().detail());
   merge_ranges(device_has_, *cs);
   // More while the feed lasts, or when the server has received changes since it was planned

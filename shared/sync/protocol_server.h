@@ -68,6 +68,11 @@ class ServerProtocol {
                  BatchLimits limits = {});
 
   ProtocolOutput on_frame(const std::string& frame);
+  // Starts the session of a device authenticated by other means (the proof of a sync bundle,
+  // shared/service/bundle_hub.h) as HELLO would: the same version checks, then WELCOME or
+  // ERROR. hello.token is ignored; the caller has checked the device and recorded its contact.
+  // Only as the first step of a session: later, it ends the session with bad_message.
+  ProtocolOutput start_authenticated(const Principal& device, const wire::Hello& hello);
   // For a server that is stopping: ends the session between batches.
   ProtocolOutput shutting_down();
 
@@ -84,6 +89,11 @@ class ServerProtocol {
   enum class State { kHello, kSync, kPulling, kContent, kFinished };
 
   ProtocolOutput on_hello(const wire::Hello& m);
+  // HELLO's version checks: the ERROR to answer when the device's versions differ.
+  std::optional<ProtocolOutput> check_versions(const wire::Hello& m);
+  // What follows authentication: the device's guard, filter and origin rules, its acknowledged
+  // vector, and WELCOME.
+  ProtocolOutput welcome(Principal device, const wire::Hello& m);
   ProtocolOutput on_push(wire::Push& m);
   ProtocolOutput on_pulled(const wire::Pulled& m);
   // Fills the window of CHANGES batches the device has not confirmed.

@@ -111,6 +111,18 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, Options 
   return r;
 }
 
+namespace {
+
+// Changes whenever another connection commits to the file (sqlite.org/pragma.html#pragma_data_version).
+Result<int64_t> data_version(storage::Db& db) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q, db.prepare("PRAGMA data_version"));
+  LIAISON_ASSIGN_OR_RETURN(bool row, q.step());
+  if (!row) return Status::internal("PRAGMA data_version returned nothing");
+  return q.column_int(0);
+}
+
+}  // namespace
+
 Status Replica::load_state() {
   LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
                            db_->prepare("SELECT replica_id, role, station_id, spokesperson_id, "
@@ -152,6 +164,16 @@ Status Replica::load_state() {
   LIAISON_ASSIGN_OR_RETURN(storage::Stmt p, db_->prepare("SELECT COUNT(*) FROM _pending"));
   LIAISON_ASSIGN_OR_RETURN(bool counted, p.step());
   pending_rows_ = counted ? static_cast<size_t>(p.column_int(0)) : 0;
+  LIAISON_ASSIGN_OR_RETURN(data_version_, data_version(*db_));
+  return {};
+}
+
+Status Replica::refresh() {
+  LIAISON_ASSIGN_OR_RETURN(int64_t now, data_version(*db_));
+  if (now == data_version_) return {};
+  uint64_t hlc = hlc_.last();
+  LIAISON_RETURN_IF_ERROR(load_state());
+  hlc_.observe(hlc);  // the clock only has to stay monotonic
   return {};
 }
 
@@ -175,6 +197,7 @@ Status Replica::in_txn(const std::function<Status()>& fn) {
   // capturing_ is not raised here for the whole transaction: store_row() raises it around each
   // domain write, so SQL that a write() callback runs itself is still refused by the guards.
   Status s = db_->transaction([&]() -> Status {
+    LIAISON_RETURN_IF_ERROR(refresh());
     LIAISON_RETURN_IF_ERROR(fn());
     return persist_state();
   });
@@ -232,6 +255,7 @@ Result<uint64_t> Replica::compact(const VersionVector& floor) {
   uint64_t removed = 0;
   std::vector<std::pair<uint32_t, uint64_t>> marks;
   LIAISON_RETURN_IF_ERROR(db_->transaction([&]() -> Status {
+    LIAISON_RETURN_IF_ERROR(refresh());
     LIAISON_ASSIGN_OR_RETURN(storage::Stmt del,
                              db_->prepare("DELETE FROM _log WHERE origin = ? AND seq <= ?"));
     LIAISON_ASSIGN_OR_RETURN(storage::Stmt mark,

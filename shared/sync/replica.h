@@ -112,6 +112,13 @@ class Replica {
   Replica& operator=(const Replica&) = delete;
 
   const ReplicaInfo& info() const { return info_; }
+  // Reloads what this object keeps in memory (sequence, origins, version vector, compaction
+  // marks) when another connection to the file has committed since it last looked: another
+  // process on the same replica, such as `liaison sync` or `liaison opinion add` next to a
+  // running `liaison serve`. Every write() and apply() does it inside its transaction, before
+  // anything else, so two processes never hand out the same sequence number; call it before
+  // planning from the version vector outside a transaction (a new sync session).
+  Status refresh();
   Status set_server(const std::string& server, const std::string& token);
   // For queries. Writes to domain tables through it fail (guard triggers).
   storage::Db& db() { return *db_; }
@@ -198,6 +205,7 @@ class Replica {
   std::vector<std::unique_ptr<TableStmts>> stmts_;
   std::optional<storage::Stmt> log_insert_;
   size_t pending_rows_ = 0;  // rows in _pending; lets apply skip the lookup when zero
+  int64_t data_version_ = -1;  // PRAGMA data_version when the state was last loaded
 };
 
 }  // namespace liaison::sync

@@ -30,7 +30,7 @@ struct SpokespersonRule {
   Sees sees;
 };
 
-constexpr std::array<SpokespersonRule, 10> kSpokespersonRules = {{
+constexpr std::array<SpokespersonRule, 11> kSpokespersonRules = {{
     {"spokesperson", false, Link::kNone, "id", Sees::kOwnColumn},
     {"opinion", true, Link::kNone, "spokesperson_id", Sees::kRecordedOrNamed},
     {"opinion_step", true, Link::kOpinionId, "", Sees::kLinkedOpinion},
@@ -41,6 +41,7 @@ constexpr std::array<SpokespersonRule, 10> kSpokespersonRules = {{
     {"visit", true, Link::kNone, "spokesperson_id", Sees::kOwnColumn},
     {"deputy_report", false, Link::kNone, "", Sees::kNothing},
     {"attachment", true, Link::kOwner, "", Sees::kLinkedOpinion},
+    {"hub_device", false, Link::kNone, "", Sees::kNothing},
 }};
 
 constexpr SpokespersonRule kNoRule{"", false, Link::kNone, "", Sees::kNothing};

@@ -135,9 +135,39 @@ TEST_F(DeviceCliTest, BadInputChangesNothing) {
   EXPECT_EQ(digest("d.db"), digest_before);
 }
 
-TEST_F(DeviceCliTest, OnlyTheDistrictProvisionsDevices) {
+TEST_F(DeviceCliTest, AStationProvisionsOnlyItsOwnSpokespersonsDevices) {
   init_station("a.db");
-  RunResult r = server({"--db", "a.db", "device", "add", "--station", "S1"});
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--station", "S1"},
+                                       {"--role", "district"},
+                                       {"--spokesperson", "NOPE"},
+                                       {"--station", "S2", "--spokesperson", "P1"}}) {
+    std::vector<std::string> args = {"--db", "a.db", "device", "add"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    RunResult r = liaison(args);
+    expect_one_error_line(r);
+    EXPECT_NE(r.exit_code, 0) << bad[1];
+  }
+  EXPECT_EQ(liaison_json("a.db", {"device", "list"}).size(), 0u);
+  json sp = liaison_json("a.db", {"spokesperson", "add", "--name", "王芳"});
+  std::string spokesperson = sp.at("id").get<std::string>();
+  json added = liaison_json("a.db", {"device", "add", "--spokesperson", spokesperson});
+  EXPECT_EQ(added.at("role"), "spokesperson");
+  EXPECT_EQ(added.at("station"), "S1");
+  EXPECT_TRUE(std::regex_match(added.at("token").get<std::string>(),
+                               std::regex("lt1\\.[0-9a-f-]{36}\\.[a-z2-7]{32}")));
+  json list = liaison_json("a.db", {"device", "list"});
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("provisioned_by"), "station S1");
+  // The station's status lists it, never synced yet.
+  json status = liaison_json("a.db", {"status"});
+  ASSERT_EQ(status.at("hub_devices").size(), 1u);
+  EXPECT_TRUE(status.at("hub_devices")[0].at("last_sync").is_null());
+  // A spokesperson's device serves nobody and provisions nothing.
+  init_station("p.db", "S1", {"--spokesperson", spokesperson});
+  RunResult r = liaison({"--db", "p.db", "device", "add", "--spokesperson", spokesperson});
+  expect_one_error_line(r);
+  EXPECT_EQ(r.exit_code, 1);
+  r = liaison({"--db", "p.db", "serve", "--listen", "127.0.0.1:0"});
   expect_one_error_line(r);
   EXPECT_EQ(r.exit_code, 1);
 }

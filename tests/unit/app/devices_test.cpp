@@ -233,8 +233,18 @@ TEST_F(DevicesTest, BadInputChangesNothing) {
   // A spokesperson the district has not received yet is accepted.
   EXPECT_TRUE(add_device(d(), {"", "S1", "P9"}).is_ok());
 
+  // A station hub provisions only its own spokespersons' devices (hub_devices_test.cpp).
   test::TestReplica& station = make("station");
-  EXPECT_CODE(add_device(*station, {"station", "S01", ""}), Code::kPermissionDenied);
+  EXPECT_EQ(add_device(*station, {"station", "S01", ""}).status().key(), "err.hub_spokesperson_only");
+  EXPECT_EQ(add_device(*station, {"", "S02", "P1"}).status().key(), "err.hub_own_station");
+  EXPECT_EQ(add_device(*station, {"", "", "P9"}).status().key(), "err.unknown_spokesperson");
+  ASSERT_OK_AND_ASSIGN(std::vector<Device> at_station, list_devices(*station));
+  EXPECT_TRUE(at_station.empty());
+  test::ReplicaSpec spec;
+  spec.name = "spokesperson";
+  spec.role = sync::Role::kSpokesperson;
+  test::TestReplica& sp = make(spec);
+  EXPECT_CODE(add_device(*sp, {"", "", "P1"}), Code::kPermissionDenied);
 }
 
 TEST_F(DevicesTest, CompactionKeepsWhatALiveDeviceHasNotAcknowledged) {

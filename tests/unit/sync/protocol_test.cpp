@@ -281,6 +281,11 @@ TEST_F(ProtocolTest, APushCarriesOnlyTheOriginsItsDeviceMayCarry) {
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM _refused WHERE reason = 'forged_origin'"), 4);
   EXPECT_EQ(scalar(client, "SELECT COUNT(*) FROM _server_refused WHERE reason = 'forged_origin'"),
             4);
+  // The next sync offers them again (the server has not moved past them) and they are refused
+  // again; the device keeps each refusal once.
+  ASSERT_OK(run(client, server, SIZE_MAX, &sum));
+  EXPECT_EQ(sum.refused, 4u);
+  EXPECT_EQ(scalar(client, "SELECT COUNT(*) FROM _server_refused"), 4);
   // ...so when the real origin syncs, its changes are applied, not taken for duplicates.
   ASSERT_OK(run(other, server, SIZE_MAX, &sum));
   EXPECT_EQ(sum.pushed, 4u);
@@ -326,6 +331,46 @@ TEST_F(ProtocolTest, ACopyRestoredFromAnOlderBackupIsStoppedBeforeItPushes) {
   Status s = run(restored, server);
   EXPECT_EQ(s.key(), errc::kReplicaRewound) << s.message();
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM opinion"), 3);
+}
+
+TEST_F(ProtocolTest, ASessionStartsForADeviceAuthenticatedElsewhere) {
+  auto& server = make("server", 1);
+  auto& client = make("client", 2);
+  for (int i = 0; i < 4; ++i) ASSERT_OK(test::add_opinion(*client));
+  ASSERT_OK(test::add_opinion(*server));
+  // No token the registry knows: the session runs only because it starts authenticated (as a
+  // sync bundle's does, after its proof was checked).
+  ClientProtocol c(*client, "no token", client.clock);
+  ServerProtocol s(*server, auth, station_guard, station_filter, server.clock, "bundle:x");
+  ASSERT_OK_AND_ASSIGN(wire::Message m, wire::decode_message(c.start().frames.at(0)));
+  const wire::Hello& hello = std::get<wire::Hello>(m);
+  Principal device{"dev-1", Role::kStation, "S01", "", client->info().id};
+  std::deque<std::string> down, up;
+  for (auto& f : s.start_authenticated(device, hello).frames) down.push_back(f);
+  while (!down.empty() || !up.empty()) {
+    for (; !down.empty(); down.pop_front()) {
+      ProtocolOutput out = c.on_frame(down.front());
+      up.insert(up.end(), out.frames.begin(), out.frames.end());
+    }
+    for (; !up.empty(); up.pop_front()) {
+      ProtocolOutput out = s.on_frame(up.front());
+      down.insert(down.end(), out.frames.begin(), out.frames.end());
+    }
+  }
+  ASSERT_TRUE(c.summary().done) << c.error().message();
+  EXPECT_EQ(c.summary().pushed, 4u);
+  EXPECT_EQ(c.summary().pulled, 1u);
+  EXPECT_EQ(digest(client), digest(server));
+  ASSERT_OK_AND_ASSIGN(auto acked, peer_vector(*server, "dev-1"));
+  ASSERT_TRUE(acked.has_value());
+  EXPECT_EQ(*acked, server->version_vector());
+
+  // The same version checks as HELLO, and only as the first step of a session.
+  ServerProtocol old(*server, auth, station_guard, station_filter, server.clock, "bundle:y");
+  wire::Hello older = hello;
+  older.schema -= 1;
+  EXPECT_EQ(old.start_authenticated(device, older).close_reason, errc::kClientTooOld);
+  EXPECT_EQ(s.start_authenticated(device, hello).close_reason, errc::kBadMessage);
 }
 
 }  // namespace

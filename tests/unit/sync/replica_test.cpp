@@ -63,6 +63,31 @@ TEST_F(ReplicaTest, OpeningWhatIsNotAReplicaFailsAndChangesNothing) {
   }
 }
 
+TEST_F(ReplicaTest, TwoConnectionsToOneFileNeverReuseASequence) {
+  // A station's hub (`liaison serve`) and the clerk's `liaison opinion add` are two processes
+  // on one file: each must see the other's changes before it numbers its own.
+  auto& a = make("station");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Replica> b, Replica::open(a.path));
+  ASSERT_OK(test::add_opinion(*a));
+  ASSERT_OK(test::add_opinion(*b));
+  ASSERT_OK(test::add_opinion(*a));
+  ASSERT_OK(test::add_opinion(*b));
+  Uuid me = a->info().id;
+  EXPECT_EQ(scalar(a, "SELECT COUNT(DISTINCT seq) FROM _log WHERE origin = 1"), 4);
+  EXPECT_EQ(scalar(a, "SELECT MAX(seq) FROM _log WHERE origin = 1"), 4);
+  ASSERT_OK(a->refresh());
+  EXPECT_EQ(a->version_vector()[me], 4u);
+  EXPECT_EQ(b->version_vector()[me], 4u);
+  // What one connection received is in the other's vector once it refreshes, so a sync from
+  // either sends it on.
+  auto& peer = make("peer", 2);
+  ASSERT_OK(test::add_opinion(*peer));
+  ASSERT_TRUE(test::exchange(*peer, *b).is_ok());
+  ASSERT_OK(a->refresh());
+  EXPECT_EQ(a->version_vector()[peer->info().id], 1u);
+  EXPECT_EQ(scalar(a, "SELECT COUNT(*) FROM opinion"), 5);
+}
+
 TEST_F(ReplicaTest, NewIdsAreUuidsFromTheInjectedClock) {
   auto& r = make("r");
   std::string id = r->new_id();

@@ -126,6 +126,7 @@ const WriteExpect kWrites[] = {
     {"visit", forged, ok, ok, ok, forged, not_own, other, other},
     {"deputy_report", ok, ok, outside, not_own, outside, not_own, outside, other},
     {"attachment", ok, ok, ok, ok, not_own, not_own, other, other},
+    {"hub_device", ok, ok, outside, not_own, outside, not_own, outside, other},
 };
 
 // What a spokesperson device sees, by table: its own records, and the station's for P2.
@@ -137,7 +138,7 @@ const SeeExpect kSees[] = {
     {"spokesperson", true, false},  {"opinion", true, false},    {"opinion_step", true, false},
     {"amendment", true, false},     {"activity", true, true},    {"attendance", false, false},
     {"activity_opinion", true, false}, {"visit", true, false},   {"deputy_report", false, false},
-    {"attachment", true, false},
+    {"attachment", true, false}, {"hub_device", false, false},
 };
 
 TEST(ScopeTest, RefusalNamesAreStableAndRoundTrip) {

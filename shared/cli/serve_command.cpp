@@ -1,12 +1,13 @@
-// serve: runs the sync server on the district database until SIGTERM or SIGINT, then lets
-// running syncs finish (up to --grace seconds) and exits 0.
+// serve: runs the sync server on this replica (the district's, or a station's as the hub of
+// its spokesperson devices) until SIGTERM or SIGINT, then lets running syncs finish (up to
+// --grace seconds) and exits 0.
 #include <iostream>
 
-#include "server/commands.h"
 #include "shared/app/parse.h"
+#include "shared/cli/common_commands.h"
 #include "shared/service/sync_server.h"
 
-namespace liaison::server {
+namespace liaison::cli {
 
 namespace {
 
@@ -17,6 +18,8 @@ struct ServeInput {
 };
 
 }  // namespace
+
+namespace {
 
 // Splits HOST:PORT ("127.0.0.1:0", "[::1]:8750"); InvalidArgument for anything else.
 Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
@@ -33,6 +36,8 @@ Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
   return std::make_pair(host, static_cast<uint16_t>(n));
 }
 
+}  // namespace
+
 void add_serve_command(cli::Program& program) {
   auto in = std::make_shared<ServeInput>();
   CLI::App* cmd = program.command(program.app(), "serve", "label.cmd.serve");
@@ -47,6 +52,9 @@ void add_serve_command(cli::Program& program) {
       return Status::invalid("err.tls_pair", "--tls-cert --tls-key");
     if (in->grace_seconds < 0) return Status::invalid("err.bad_number", "--grace");
     LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
+    // A spokesperson's device serves nobody: only the district and station hubs do.
+    if (r->info().role == sync::Role::kSpokesperson)
+      return Status(Code::kPermissionDenied, "err.serve_not_spokesperson");
     net::ServerOptions options;
     options.host = where.first;
     options.port = where.second;
@@ -66,4 +74,4 @@ void add_serve_command(cli::Program& program) {
   });
 }
 
-}  // namespace liaison::server
+}  // namespace liaison::cli
