@@ -21,11 +21,11 @@ Status export_request(Context& ctx, const BundleInput& in) {
   LIAISON_ASSIGN_OR_RETURN(service::ExportedBundle e, service::export_bundle(*r, in.out));
   app::Output& out = ctx.out();
   if (out.json()) {
-    out.print_json({{"records", e.records}, {"bytes", e.bytes}, {"file", in.out},
-                    {"complete", e.complete}});
+    out.print_json({{"records", e.records}, {"attachments", e.blobs}, {"bytes", e.bytes},
+                    {"file", in.out}, {"complete", e.complete}});
     return {};
   }
-  out.print_line(out.format("msg.bundle_exported", in.out, e.records, e.bytes));
+  out.print_line(out.format("msg.bundle_exported", in.out, e.records, e.blobs, e.bytes));
   if (!e.complete) out.print_line(out.text("msg.bundle_export_more"));
   return {};
 }
@@ -53,11 +53,12 @@ Status import_answer(Context& ctx, const BundleInput& in) {
   app::Output& out = ctx.out();
   if (out.json()) {
     out.print_json({{"pushed", sum.pushed}, {"pulled", sum.pulled}, {"conflicts", sum.conflicts},
-                    {"refused", sum.refused}, {"complete", a.complete}, {"file", in.file}});
+                    {"refused", sum.refused}, {"attachments", sum.blobs_received},
+                    {"complete", a.complete}, {"file", in.file}});
     return {};
   }
   out.print_line(out.format("msg.bundle_imported", sum.pushed, sum.pulled, sum.conflicts,
-                            sum.refused));
+                            sum.refused, sum.blobs_received));
   if (!a.complete) out.print_line(out.text("msg.bundle_answer_more"));
   return {};
 }

@@ -5,6 +5,7 @@
 #include "shared/app/device_keys.h"
 #include "shared/app/files.h"
 #include "shared/service/sync_client.h"
+#include "shared/sync/blob_store.h"
 #include "shared/sync/bundle.h"
 
 namespace liaison::service {
@@ -46,6 +47,88 @@ Result<bool> add_changesets(sync::ChangeFeed& feed, const BundleOptions& o,
     used += b.changesets.back().size() + kPerChangeset;
   }
   return feed.done();
+}
+
+// The chunks of content held whole here, from offset on.
+Result<std::vector<std::string>> chunks_of(sync::BlobStore& store, const std::string& sha,
+                                           uint64_t size, uint64_t offset) {
+  std::vector<std::string> out;
+  for (uint64_t at = offset; at < size || (size == 0 && out.empty()); at += wire::kBlobChunkSize) {
+    LIAISON_ASSIGN_OR_RETURN(std::string chunk, store.read_chunk(sha, at));
+    out.push_back(std::move(chunk));
+    if (size == 0) break;
+  }
+  return out;
+}
+
+// Appends the attachment content the server may lack (held whole here, not answered "have" or
+// "refused" by it through an earlier answer) while it fits in room, and the hashes of the
+// content this device lacks; returns whether every such content fitted.
+Result<bool> add_blobs(sync::Replica& replica, const BundleOptions& o, size_t room,
+                       sync::RequestBundle& b) {
+  sync::BlobStore store(replica.db());
+  bool all = true;
+  size_t used = 0;
+  for (std::string after;;) {
+    LIAISON_ASSIGN_OR_RETURN(std::vector<std::string> hashes,
+                             store.offerable(kBundlePeer, after, wire::kMaxBlobEntries));
+    if (hashes.empty()) break;
+    after = hashes.back();
+    for (const std::string& sha : hashes) {
+      LIAISON_ASSIGN_OR_RETURN(std::optional<sync::BlobInfo> held, store.info(sha));
+      if (!held || !held->complete) continue;
+      if (used + held->size + kFixedRoom > room || b.blobs.size() >= o.limits.max_blobs) {
+        all = false;
+        continue;
+      }
+      LIAISON_ASSIGN_OR_RETURN(std::vector<std::string> chunks,
+                               chunks_of(store, sha, held->size, 0));
+      used += held->size + kFixedRoom;
+      b.blobs.push_back({sha, held->size, 0, std::move(chunks)});
+    }
+  }
+  for (std::string after;;) {
+    LIAISON_ASSIGN_OR_RETURN(std::vector<sync::MissingBlob> missing,
+                             store.missing(after, wire::kMaxBlobEntries));
+    if (missing.empty()) break;
+    after = missing.back().sha256;
+    for (const sync::MissingBlob& m : missing) {
+      if (b.missing.size() >= o.limits.max_blobs) return false;
+      b.missing.push_back({m.sha256, wire::BlobState::kWant, m.offset});
+    }
+  }
+  return all;
+}
+
+// Stores the content an answer carried, from the bytes held here on (content whole here
+// already, or that another sync has advanced past the answer's offset, is skipped where it
+// overlaps); remembers what the server said of the content the request carried. Returns the
+// contents completed here.
+Result<uint64_t> store_blobs(sync::Replica& replica, const sync::AnswerBundle& a) {
+  sync::BlobStore store(replica.db());
+  for (const sync::BundleBlobState& st : a.blob_states) {
+    if (st.state == wire::BlobState::kHave)
+      LIAISON_RETURN_IF_ERROR(store.mark_peer(kBundlePeer, st.sha256, "have"));
+    else if (st.state == wire::BlobState::kRefused)
+      LIAISON_RETURN_IF_ERROR(store.mark_peer(kBundlePeer, st.sha256, "refused"));
+  }
+  uint64_t completed = 0;
+  for (const sync::BundleBlob& blob : a.blobs) {
+    uint64_t at = blob.offset;
+    for (const std::string& chunk : blob.chunks) {
+      LIAISON_ASSIGN_OR_RETURN(std::optional<sync::BlobInfo> held, store.info(blob.sha256));
+      uint64_t have = held ? held->received : 0;
+      if (held && held->complete) break;
+      if (at == have) {
+        Result<sync::ChunkOutcome> w = store.write_chunk(blob.sha256, blob.size, at, chunk);
+        if (!w) return Status(w.status().code(), "err.bundle.damaged", w.status().detail());
+        if (w->info.complete) ++completed;
+        if (w->mismatch) break;
+      }
+      at += chunk.size();
+    }
+  }
+  return completed;
 }
 
 Status wrong_device(const std::string& detail) {
@@ -114,6 +197,13 @@ Result<ExportedBundle> export_bundle(sync::Replica& replica, const std::string& 
                            sync::ChangeFeed::plan(replica, known));
   ExportedBundle out;
   LIAISON_ASSIGN_OR_RETURN(out.complete, add_changesets(*feed, options, b, out.records));
+  // Attachment content after the changesets, in the room they left.
+  size_t used = 0;
+  for (const std::string& cs : b.changesets) used += cs.size() + kPerChangeset;
+  size_t room = options.limits.max_bytes > used + kFixedRoom ? options.limits.max_bytes - used - kFixedRoom : 0;
+  LIAISON_ASSIGN_OR_RETURN(bool all_blobs, add_blobs(replica, options, room, b));
+  out.complete = out.complete && all_blobs;
+  out.blobs = b.blobs.size();
   std::string bytes = sync::encode_bundle(b, me.key);
   LIAISON_RETURN_IF_ERROR(app::write_new_file(out_path, bytes));
   out.bytes = bytes.size();
@@ -131,6 +221,11 @@ Result<ImportedAnswer> import_answer(sync::Replica& replica, const std::string& 
   out.summary.refused = a.refused.size();
   LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_sync_run(replica, bundle_source(path)));
   Status s = apply_answer(replica, a, options, out.summary);
+  if (s.is_ok()) {
+    Result<uint64_t> stored = store_blobs(replica, a);
+    if (stored) out.summary.blobs_received = stored.value();
+    else s = stored.status();
+  }
   if (!s.is_ok()) {
     (void)end_sync_run(replica, run, out.summary, s.key(), /*clock_known=*/false);
     return s;

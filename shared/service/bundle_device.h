@@ -20,6 +20,7 @@ namespace liaison::service {
 struct ExportedBundle {
   uint64_t records = 0;  // changes in the bundle
   uint64_t bytes = 0;    // the file's size
+  uint64_t blobs = 0;    // attachment contents in the bundle
   bool complete = true;  // false: more than fits one bundle; export again after the answer
 };
 

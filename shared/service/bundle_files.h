@@ -25,4 +25,8 @@ std::string bundle_source(const std::string& path);
 // The newest schema migration this program knows (what HELLO carries).
 uint32_t our_schema();
 
+// The peer name under which a device remembers what the server answered about attachment
+// content it sent by bundle (sync::BlobStore::mark_peer), so that it is not sent again.
+inline constexpr const char* kBundlePeer = "bundle:server";
+
 }  // namespace liaison::service

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -118,6 +119,9 @@ class Session {
 struct Exchange {
   std::vector<wire::Refusal> refused;
   std::vector<std::string> changesets;
+  std::vector<sync::BundleBlobState> blob_states;
+  std::vector<sync::BundleBlob> blobs;
+  bool ended = false;  // the server sent PULL_END: content may be fetched, then END
   bool complete = true;
   uint64_t pushed = 0, refused_count = 0, pulled = 0;  // the protocol's counts, as in DONE
 };
@@ -130,6 +134,91 @@ Status push_all(Session& s, const sync::RequestBundle& req, Exchange& ex) {
     auto* ack = acks.size() == 1 ? std::get_if<wire::Ack>(&acks.front()) : nullptr;
     if (ack == nullptr || ack->batch != i + 1) return Status::internal("no ACK for a PUSH");
     for (wire::Refusal& r : ack->refused) ex.refused.push_back(std::move(r));
+  }
+  return {};
+}
+
+// The one BLOB_STATE entry answering a BLOB_CHUNK.
+Result<wire::BlobEntry> chunk_answer(const std::deque<wire::Message>& got) {
+  auto* st = got.size() == 1 ? std::get_if<wire::BlobStates>(&got.front()) : nullptr;
+  if (st == nullptr || st->entries.size() != 1) return Status::internal("no BLOB_STATE for a chunk");
+  return st->entries.front();
+}
+
+// Offers the content the request carries, as the device's upload would, and sends the chunks
+// the server wants from the offset it holds; records what became of each.
+Status offer_blobs(Session& s, const sync::RequestBundle& req, Exchange& ex) {
+  for (size_t first = 0; first < req.blobs.size(); first += wire::kMaxBlobEntries) {
+    size_t n = std::min(wire::kMaxBlobEntries, req.blobs.size() - first);
+    wire::BlobOffer offer;
+    for (size_t i = 0; i < n; ++i) offer.hashes.push_back(req.blobs[first + i].sha256);
+    LIAISON_ASSIGN_OR_RETURN(std::deque<wire::Message> got, s.send(std::move(offer)));
+    auto* states = got.size() == 1 ? std::get_if<wire::BlobStates>(&got.front()) : nullptr;
+    if (states == nullptr || states->entries.size() != n)
+      return Status::internal("no BLOB_STATE for an offer");
+    for (size_t i = 0; i < n; ++i) {
+      const sync::BundleBlob& blob = req.blobs[first + i];
+      wire::BlobEntry e = states->entries[i];
+      while (e.state == wire::BlobState::kWant) {
+        // The bundle holds the content whole: the chunk at the offset the server holds.
+        uint64_t k = (e.offset - blob.offset) / wire::kBlobChunkSize;
+        if (e.offset < blob.offset || k >= blob.chunks.size())
+          return Status(Code::kCorruption, "err.bundle.damaged", "attachment content cut short");
+        LIAISON_ASSIGN_OR_RETURN(
+            got, s.send(wire::BlobChunk{blob.sha256, blob.size, e.offset, blob.chunks[k]}));
+        LIAISON_ASSIGN_OR_RETURN(e, chunk_answer(got));
+      }
+      ex.blob_states.push_back({blob.sha256, e.state});
+    }
+  }
+  return {};
+}
+
+// The content hashes of the attachment rows among changesets.
+std::vector<std::string> attachment_hashes(const std::vector<std::string>& changesets) {
+  std::vector<std::string> out;
+  for (const std::string& bytes : changesets) {
+    Result<wire::Changeset> cs = wire::decode(bytes);
+    if (!cs) continue;
+    for (const wire::Change& c : cs->changes) {
+      const wire::TableHeader& t = cs->tables[c.table];
+      if (t.name != "attachment") continue;
+      for (const wire::FieldChange& f : c.fields) {
+        const auto* sha = std::get_if<std::string>(&f.value);
+        if (sha && t.columns[f.column] == "sha256") out.push_back(*sha);
+      }
+    }
+  }
+  return out;
+}
+
+// After PULL_END: fetches, as the device's download would, the content it said it lacks and
+// that of the attachment rows the answer brings it, while it fits in room.
+Status fetch_blobs(Session& s, const sync::RequestBundle& req, size_t room, Exchange& ex) {
+  std::vector<wire::BlobEntry> wanted = req.missing;
+  std::set<std::string> seen;
+  for (const wire::BlobEntry& e : wanted) seen.insert(e.sha256);
+  for (const std::string& sha : attachment_hashes(ex.changesets))
+    if (seen.insert(sha).second) wanted.push_back({sha, wire::BlobState::kWant, 0});
+  size_t used = 0;
+  for (const wire::BlobEntry& w : wanted) {
+    sync::BundleBlob blob{w.sha256, 0, w.offset, {}};
+    uint64_t at = w.offset;
+    for (;;) {
+      LIAISON_ASSIGN_OR_RETURN(std::deque<wire::Message> got, s.send(wire::BlobFetch{w.sha256, at}));
+      auto* chunk = got.size() == 1 ? std::get_if<wire::BlobChunk>(&got.front()) : nullptr;
+      if (chunk == nullptr) break;  // unavailable here (or not for this device)
+      if (used + chunk->data.size() + kPerChangeset > room) {
+        ex.complete = false;  // the rest comes with the next round
+        return {};
+      }
+      blob.size = chunk->size;
+      at += chunk->data.size();
+      used += chunk->data.size() + kPerChangeset;
+      blob.chunks.push_back(std::move(chunk->data));
+      if (at >= blob.size) break;
+    }
+    if (!blob.chunks.empty()) ex.blobs.push_back(std::move(blob));
   }
   return {};
 }
@@ -169,7 +258,13 @@ Status pull_all(Session& s, const BundleOptions& o, size_t room, Exchange& ex) {
     for (wire::Message& n : next) queue.push_back(std::move(n));
   }
   ex.complete = !more;
-  if (!ended) return {};
+  ex.ended = ended;
+  return {};
+}
+
+// END, once the server has sent PULL_END.
+Status end_session(Session& s, const Exchange& ex) {
+  if (!ex.ended) return {};
   LIAISON_ASSIGN_OR_RETURN(std::deque<wire::Message> done, s.send(wire::End{}));
   if (done.size() != 1 || !std::holds_alternative<wire::Done>(done.front()))
     return Status::internal("no DONE after END");
@@ -218,7 +313,15 @@ Result<Exchange> run_session(sync::Replica& replica, const Verified& v, sync::Pr
     return Status::internal("no WELCOME");
   Exchange ex;
   LIAISON_RETURN_IF_ERROR(push_all(s, v.request, ex));
+  LIAISON_RETURN_IF_ERROR(offer_blobs(s, v.request, ex));
   LIAISON_RETURN_IF_ERROR(pull_all(s, o, answer_room(o, v.request, ex), ex));
+  if (ex.ended) {
+    size_t used = 0;
+    for (const std::string& cs : ex.changesets) used += cs.size() + kPerChangeset;
+    size_t room = answer_room(o, v.request, ex);
+    LIAISON_RETURN_IF_ERROR(fetch_blobs(s, v.request, room > used ? room - used : 0, ex));
+  }
+  LIAISON_RETURN_IF_ERROR(end_session(s, ex));
   ex.pushed = protocol.pushed();
   ex.refused_count = protocol.refused();
   ex.pulled = protocol.pulled();
@@ -249,6 +352,8 @@ Result<HubImport> import_request(sync::Replica& replica, const std::string& requ
   a.changesets = std::move(ex.changesets);
   a.pushed = ex.pushed;
   a.complete = ex.complete;
+  a.blob_states = std::move(ex.blob_states);
+  a.blobs = std::move(ex.blobs);
   std::string answer = sync::encode_bundle(a, v.device.key);
   if (Status w = app::write_new_file(answer_path, answer); !w.is_ok())
     return Status(Code::kIo, "err.bundle.answer_not_written", w.detail());

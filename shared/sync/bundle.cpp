@@ -73,6 +73,27 @@ void put_bins(Packer& pk, const std::vector<std::string>& items) {
   for (const std::string& b : items) put_bin(pk, b);
 }
 
+void put_blobs(Packer& pk, const std::vector<BundleBlob>& blobs) {
+  pk.pack_array(static_cast<uint32_t>(blobs.size()));
+  for (const BundleBlob& b : blobs) {
+    pk.pack_array(4);
+    put_str(pk, b.sha256);
+    pk.pack_uint64(b.size);
+    pk.pack_uint64(b.offset);
+    put_bins(pk, b.chunks);
+  }
+}
+
+// [sha256, uint] pairs: BLOB_STATE-like entries.
+void put_states(Packer& pk, const std::vector<std::pair<std::string, uint64_t>>& entries) {
+  pk.pack_array(static_cast<uint32_t>(entries.size()));
+  for (const auto& [sha, n] : entries) {
+    pk.pack_array(2);
+    put_str(pk, sha);
+    pk.pack_uint64(n);
+  }
+}
+
 // Header, body and mac around a packed body.
 std::string seal(BundleKind kind, const std::string& device, const msgpack::sbuffer& body,
                  std::string_view key) {
@@ -98,6 +119,7 @@ class Fields {
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
+  void reject(const char* what) { fail(what, "out of range"); }
   bool over_limit() const { return over_limit_; }
 
   uint64_t uint(const char* what) {
@@ -144,6 +166,51 @@ class Fields {
       if (b.type != msgpack::type::BIN) fail("changeset", "not bytes");
       else if (b.via.bin.size > limits_.max_changeset_bytes) limit("changeset", "too large");
       else out.emplace_back(b.via.bin.ptr, b.via.bin.size);
+    }
+    return out;
+  }
+  std::vector<BundleBlob> blobs(const char* what) {
+    std::vector<BundleBlob> out;
+    const Obj* o = array(what, limits_.max_blobs);
+    if (o == nullptr) return out;
+    for (uint32_t i = 0; i < o->via.array.size && ok(); ++i) {
+      const Obj& r = o->via.array.ptr[i];
+      if (r.type != msgpack::type::ARRAY || r.via.array.size != 4) {
+        fail(what, "not 4 fields");
+        break;
+      }
+      Fields inner(r, limits_);
+      BundleBlob b;
+      b.sha256 = inner.str("sha256", 64);
+      b.size = inner.uint("blob size");
+      b.offset = inner.uint("blob offset");
+      const Obj* chunks = inner.array("chunks", wire::kMaxBlobSize / wire::kBlobChunkSize + 1);
+      for (uint32_t k = 0; chunks && k < chunks->via.array.size && inner.ok(); ++k) {
+        const Obj& c = chunks->via.array.ptr[k];
+        if (c.type != msgpack::type::BIN || c.via.bin.size > wire::kBlobChunkSize)
+          inner.fail("chunk", "not a chunk");
+        else b.chunks.emplace_back(c.via.bin.ptr, c.via.bin.size);
+      }
+      absorb(inner, what);
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
+  std::vector<std::pair<std::string, uint64_t>> states(const char* what) {
+    std::vector<std::pair<std::string, uint64_t>> out;
+    const Obj* o = array(what, limits_.max_blobs);
+    if (o == nullptr) return out;
+    for (uint32_t i = 0; i < o->via.array.size && ok(); ++i) {
+      const Obj& r = o->via.array.ptr[i];
+      if (r.type != msgpack::type::ARRAY || r.via.array.size != 2) {
+        fail(what, "not 2 fields");
+        break;
+      }
+      Fields inner(r, limits_);
+      std::string sha = inner.str("sha256", 64);
+      uint64_t n = inner.uint(what);
+      absorb(inner, what);
+      out.emplace_back(std::move(sha), n);
     }
     return out;
   }
@@ -257,20 +324,24 @@ uint32_t schema_of(Fields& f) {
 std::string encode_bundle(const RequestBundle& b, std::string_view key) {
   msgpack::sbuffer body;
   Packer pk(body);
-  pk.pack_array(6);
+  pk.pack_array(8);
   put_bin(pk, b.replica.raw());
   put_str(pk, b.created_at);
   pk.pack_uint32(b.schema);
   put_vv(pk, b.vv);
   put_vv(pk, b.server_known);
   put_bins(pk, b.changesets);
+  put_blobs(pk, b.blobs);
+  std::vector<std::pair<std::string, uint64_t>> missing;
+  for (const wire::BlobEntry& e : b.missing) missing.emplace_back(e.sha256, e.offset);
+  put_states(pk, missing);
   return seal(BundleKind::kRequest, b.device, body, key);
 }
 
 std::string encode_bundle(const AnswerBundle& b, std::string_view key) {
   msgpack::sbuffer body;
   Packer pk(body);
-  pk.pack_array(9);
+  pk.pack_array(11);
   put_bin(pk, b.replica.raw());
   put_bin(pk, b.server_replica.raw());
   put_str(pk, b.created_at);
@@ -289,6 +360,11 @@ std::string encode_bundle(const AnswerBundle& b, std::string_view key) {
   pk.pack_uint64(b.pushed);
   if (b.complete) pk.pack_true();
   else pk.pack_false();
+  std::vector<std::pair<std::string, uint64_t>> states;
+  for (const BundleBlobState& st : b.blob_states)
+    states.emplace_back(st.sha256, static_cast<uint64_t>(st.state));
+  put_states(pk, states);
+  put_blobs(pk, b.blobs);
   return seal(BundleKind::kAnswer, b.device, body, key);
 }
 
@@ -325,7 +401,7 @@ Result<BundleHeader> read_bundle_header(std::string_view bytes, const BundleLimi
 
 Result<RequestBundle> decode_request(std::string_view bytes, std::string_view key,
                                      const BundleLimits& limits) {
-  return open_bundle<RequestBundle>(bytes, key, BundleKind::kRequest, limits, 6, [](Fields& f) {
+  return open_bundle<RequestBundle>(bytes, key, BundleKind::kRequest, limits, 8, [](Fields& f) {
     RequestBundle b;
     b.replica = f.uuid("replica");
     b.created_at = f.str("created_at", 64);
@@ -333,13 +409,16 @@ Result<RequestBundle> decode_request(std::string_view bytes, std::string_view ke
     b.vv = f.vv("vector");
     b.server_known = f.vv("server_known");
     b.changesets = f.changesets();
+    b.blobs = f.blobs("blobs");
+    for (auto& [sha, offset] : f.states("missing"))
+      b.missing.push_back({std::move(sha), wire::BlobState::kWant, offset});
     return b;
   });
 }
 
 Result<AnswerBundle> decode_answer(std::string_view bytes, std::string_view key,
                                    const BundleLimits& limits) {
-  return open_bundle<AnswerBundle>(bytes, key, BundleKind::kAnswer, limits, 9, [](Fields& f) {
+  return open_bundle<AnswerBundle>(bytes, key, BundleKind::kAnswer, limits, 11, [](Fields& f) {
     AnswerBundle b;
     b.replica = f.uuid("replica");
     b.server_replica = f.uuid("server_replica");
@@ -350,6 +429,11 @@ Result<AnswerBundle> decode_answer(std::string_view bytes, std::string_view key,
     b.changesets = f.changesets();
     b.pushed = f.uint("pushed");
     b.complete = f.boolean("complete");
+    for (auto& [sha, state] : f.states("blob_states")) {
+      if (state > static_cast<uint64_t>(wire::BlobState::kMismatch)) f.reject("blob state");
+      b.blob_states.push_back({std::move(sha), static_cast<wire::BlobState>(state)});
+    }
+    b.blobs = f.blobs("blobs");
     return b;
   });
 }

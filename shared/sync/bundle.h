@@ -40,6 +40,24 @@ struct BundleLimits {
   size_t max_changeset_bytes = size_t{4} << 20; // one changeset, as in PUSH and CHANGES
   size_t max_origins = 100'000;                 // in one version vector
   size_t max_refusals = 1'000'000;
+  size_t max_blobs = 65'536;                    // attachment contents, and hashes listed
+};
+
+// Attachment content carried in a bundle: the chunks of content sha256 (size bytes in all)
+// from offset on, each wire::kBlobChunkSize bytes but the last (docs/protocol.md, "Attachment
+// content").
+struct BundleBlob {
+  std::string sha256;
+  uint64_t size = 0;
+  uint64_t offset = 0;
+  std::vector<std::string> chunks;
+};
+
+// What the server made of content a request carried: wire::BlobState have, refused or
+// mismatch.
+struct BundleBlobState {
+  std::string sha256;
+  wire::BlobState state = wire::BlobState::kHave;
 };
 
 // Device → server: what the server has not acknowledged, planned from server_known.
@@ -51,6 +69,8 @@ struct RequestBundle {
   wire::VectorEntries vv;            // the device's version vector
   wire::VectorEntries server_known;  // what it believes the server has (_server_known)
   std::vector<std::string> changesets;  // wire::encode() each, in order
+  std::vector<BundleBlob> blobs;        // content the server may lack, whole
+  std::vector<wire::BlobEntry> missing;  // content the device lacks: sha256 and bytes held
 };
 
 // Server → device.
@@ -65,6 +85,8 @@ struct AnswerBundle {
   std::vector<std::string> changesets;  // what the device has not seen, in its scope only
   uint64_t pushed = 0;    // changes of the request the server applied (DONE's pushed)
   bool complete = true;   // false: the answer was full; another round brings the rest
+  std::vector<BundleBlobState> blob_states;  // per content of the request
+  std::vector<BundleBlob> blobs;  // content the device lacks, from the offset it holds
 };
 
 // What a reader learns before the proof is checked: enough to find the key.

@@ -119,7 +119,8 @@ TEST_F(BundleCliTest, ARoundTripCarriesRecordsBothWays) {
   EXPECT_NE(en.out.find("imported the bundle of device"), std::string::npos) << en.out;
   RunResult back = liaison({"--db", "a.db", "bundle", "import", "down2.lsb"});
   ASSERT_EQ(back.exit_code, 0) << back.err;
-  EXPECT_EQ(back.out, "已导入回执包：上传 0 条，下载 1 条，冲突 0 条，被拒收 0 条\n");
+  EXPECT_EQ(back.out,
+            "已导入回执包：上传 0 条，下载 1 条，冲突 0 条，被拒收 0 条，收到附件内容 0 份\n");
   EXPECT_EQ(count("a.db", "SELECT COUNT(*) FROM station"), 3);
   EXPECT_EQ(liaison_json("a.db", {"opinion", "show", first}).at("matter"), "希望建老年餐桌");
   // Station b's own round does not see station a's records.

@@ -8,10 +8,12 @@
 
 #include <fstream>
 
+#include "shared/app/attachments.h"
 #include "shared/app/devices.h"
 #include "shared/app/reference.h"
 #include "shared/service/bundle_device.h"
 #include "shared/service/bundle_hub.h"
+#include "shared/sync/blob_store.h"
 #include "shared/sync/protocol_client.h"
 #include "shared/sync/watermarks.h"
 #include "tests/common/temp_dir.h"
@@ -329,6 +331,45 @@ TEST_F(NetBundleTest, AnAnswerThatCouldNotBeWrittenIsWrittenByImportingAgain) {
   auto left = sync::unacknowledged_changes(*s01.replica);
   ASSERT_OK_R(left);
   EXPECT_EQ(left.value(), 0u);
+}
+
+TEST_F(NetBundleTest, AttachmentContentTravelsByBundleBothWaysAndOnlyOnce) {
+  Device& a = add("a", Role::kStation, "S01");
+  Device& b = add("b", Role::kStation, "S01");  // the station's second computer
+  auto op = opinion(a, "S01", Value{});
+  ASSERT_OK_R(op);
+  // A photo of a handwritten record: three chunks and a bit.
+  std::string photo(3 * wire::kBlobChunkSize + 1234, '\0');
+  for (size_t i = 0; i < photo.size(); ++i) photo[i] = static_cast<char>((i * 7919) >> 3);
+  { std::ofstream(file("scan.jpg"), std::ios::binary) << photo; }
+  auto attached = app::attach_file(*a.replica, op.value(), file("scan.jpg"));
+  ASSERT_OK_R(attached);
+  std::string sha = attached->sha256;
+
+  auto up = round(a, district_.replica(), "a1");
+  ASSERT_OK_R(up);
+  sync::BlobStore district_blobs(district_.replica().db());
+  auto whole = district_blobs.read_all(sha);
+  ASSERT_OK_R(whole);
+  EXPECT_EQ(whole.value(), photo);
+  // The next bundle does not carry it again: the answer said the district has it.
+  auto again = service::export_bundle(*a.replica, file("a2.up"), {});
+  ASSERT_OK_R(again);
+  EXPECT_EQ(again->blobs, 0u);
+
+  // The other computer gets the record and, in the same answer, its content.
+  auto down = round(b, district_.replica(), "b1");
+  ASSERT_OK_R(down);
+  EXPECT_EQ(down->summary.blobs_received, 1u);
+  sync::BlobStore b_blobs(b.replica->db());
+  auto got = b_blobs.read_all(sha);
+  ASSERT_OK_R(got);
+  EXPECT_EQ(got.value(), photo);
+  // Importing the same answer again changes nothing.
+  auto twice = service::import_answer(*b.replica, file("b1.down"), {});
+  ASSERT_OK_R(twice);
+  EXPECT_EQ(twice->summary.blobs_received, 0u);
+  EXPECT_EQ(count(*b.replica, "SELECT COUNT(*) FROM _blob WHERE complete = 1"), 1);
 }
 
 }  // namespace
