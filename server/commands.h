@@ -18,5 +18,7 @@ void add_report_commands(cli::Program& program);
 // meeting plan|add|held|list|show|void; deputy set|show|report|archive (after
 // add_reference_commands, whose deputy group they join); category add|list
 void add_duty_commands(cli::Program& program);
+// audit [--device ID] [--since TIME] [--event E] [--limit N]: the audit log, newest first
+void add_audit_command(cli::Program& program);
 
 }  // namespace liaison::server

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     liaison::cli::add_device_commands(program);
     liaison::server::add_compact_command(program);
     liaison::server::add_report_commands(program);
+    liaison::server::add_audit_command(program);
     liaison::cli::add_serve_command(program);
     CLI::App* opinion = program.group(program.app(), "opinion", "label.cmd.opinion");
     liaison::cli::add_opinion_list(program, *opinion, /*with_station=*/true);

@@ -1,6 +1,7 @@
 #include "shared/service/device_access.h"
 
 #include <map>
+#include <string>
 
 #include "shared/app/devices.h"
 
@@ -93,6 +94,101 @@ Result<sync::OriginRules> DeviceAuthenticator::origin_rules(const sync::Principa
            writer.spokesperson_id != me.spokesperson_id;
   };
   return rules;
+}
+
+namespace {
+
+const char* audit_kind_name(sync::AuditEvent::Kind k) {
+  switch (k) {
+    case sync::AuditEvent::Kind::kSession: return "session";
+    case sync::AuditEvent::Kind::kPush: return "push";
+    case sync::AuditEvent::Kind::kPull: return "pull";
+    case sync::AuditEvent::Kind::kEnd: return "end";
+    case sync::AuditEvent::Kind::kError: return "error";
+  }
+  return "error";
+}
+
+void bind_text_or_null(storage::Stmt& q, int i, const std::string& text) {
+  if (text.empty()) {
+    q.bind_null(i);
+  } else {
+    q.bind(i, text);
+  }
+}
+
+int64_t as_int(uint64_t v) { return static_cast<int64_t>(v); }
+
+}  // namespace
+
+void DeviceAuthenticator::note(const sync::AuditEvent& e) {
+  if (replica_.info().role != sync::Role::kDistrict) return;
+  storage::Db& db = replica_.db();
+  if (db.in_transaction()) {
+    (void)insert_audit(replica_, e);
+    return;
+  }
+  (void)db.transaction([&]() -> Status { return insert_audit(replica_, e); });
+}
+
+Status insert_audit(sync::Replica& replica, const sync::AuditEvent& e) {
+  LIAISON_ASSIGN_OR_RETURN(
+      storage::Stmt q,
+      replica.db().prepare("INSERT INTO _audit(at, device_id, replica, address, event, count, "
+                           "duplicates, refused, skew_ms, origin, seq_from, seq_to, ranges, seq, "
+                           "tbl, row_id, reason, code) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const std::string at = replica.now_iso();
+  const std::string replica_id = e.replica.is_nil() ? "" : e.replica.str();
+  // The columns every row has; the others stay NULL unless bound after.
+  auto common = [&](const char* event) {
+    q.bind(1, at);
+    bind_text_or_null(q, 2, e.device_id);
+    bind_text_or_null(q, 3, replica_id);
+    bind_text_or_null(q, 4, e.address);
+    q.bind(5, event);
+  };
+  common(audit_kind_name(e.kind));
+  switch (e.kind) {
+    case sync::AuditEvent::Kind::kSession:
+      q.bind(9, e.skew_ms);
+      break;
+    case sync::AuditEvent::Kind::kPush: {
+      q.bind(6, as_int(e.count)).bind(7, as_int(e.duplicates)).bind(8, as_int(e.refused));
+      std::string ranges;
+      for (const sync::AuditEvent::Range& r : e.ranges) {
+        if (!ranges.empty()) ranges += ' ';
+        ranges += r.origin.str() + ":(" + std::to_string(r.from) + "," + std::to_string(r.to) + "]";
+      }
+      if (!e.ranges.empty()) {
+        q.bind(10, e.ranges.front().origin.str())
+            .bind(11, as_int(e.ranges.front().from))
+            .bind(12, as_int(e.ranges.front().to))
+            .bind(13, ranges);
+      }
+      break;
+    }
+    case sync::AuditEvent::Kind::kPull:
+      q.bind(6, as_int(e.count));
+      break;
+    case sync::AuditEvent::Kind::kEnd:
+      q.bind(6, as_int(e.count)).bind(8, as_int(e.refused));
+      break;
+    case sync::AuditEvent::Kind::kError:
+      bind_text_or_null(q, 17, e.message);
+      q.bind(18, e.code);
+      break;
+  }
+  LIAISON_RETURN_IF_ERROR(q.run());
+  for (const sync::Refusal& r : e.refusals) {
+    common("refused");
+    q.bind(10, r.origin.str()).bind(14, as_int(r.seq));
+    bind_text_or_null(q, 15, r.table);
+    bind_text_or_null(q, 16, r.row_id);
+    q.bind(17, r.reason);
+    LIAISON_RETURN_IF_ERROR(q.run());
+  }
+  return {};
 }
 
 sync::DeviceScope scope_of(const sync::Principal& p) {

@@ -22,6 +22,10 @@ class DeviceAuthenticator final : public sync::Authenticator {
   // origins of devices of other stations, and, from a spokesperson device, those of other
   // spokespersons' devices (scope.h: the writes of such a device are never visible to it).
   Result<sync::OriginRules> origin_rules(const sync::Principal& p) override;
+  // On a district replica, writes the event into _audit (schema/0007_audit.sql) in a
+  // transaction of its own (or in the caller's, when one is open); elsewhere does nothing. A
+  // failed write is dropped: the audit log never fails a sync.
+  void note(const sync::AuditEvent& e) override;
 
  private:
   sync::Replica& replica_;
@@ -29,6 +33,10 @@ class DeviceAuthenticator final : public sync::Authenticator {
 
 // The scope of a principal, as the rules take it.
 sync::DeviceScope scope_of(const sync::Principal& p);
+
+// Writes the rows of one audit event into replica's _audit (one row, or for a PUSH its push row
+// and one refused row per refusal). REQUIRES: the caller holds a transaction on replica.
+Status insert_audit(sync::Replica& replica, const sync::AuditEvent& e);
 
 // Guards for changes a principal pushes. A change is checked against the device bound to its
 // origin when there is one (a spokesperson's change relayed by its station); else a station

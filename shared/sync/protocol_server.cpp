@@ -35,7 +35,20 @@ ServerProtocol::ServerProtocol(Replica& replica, Authenticator& auth, GuardFacto
 
 ProtocolOutput ServerProtocol::fail(const std::string& code, const std::string& message) {
   state_ = State::kFinished;
+  AuditEvent e = event(AuditEvent::Kind::kError);
+  e.code = code;
+  e.message = message;
+  auth_.note(e);
   return error_output(code, message);
+}
+
+AuditEvent ServerProtocol::event(AuditEvent::Kind kind) const {
+  AuditEvent e;
+  e.kind = kind;
+  if (principal_) e.device_id = principal_->device_id;
+  e.replica = hello_replica_;
+  e.address = peer_address_;
+  return e;
 }
 
 ProtocolOutput ServerProtocol::reply(Result<wire::Message> m) {
@@ -68,6 +81,10 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
     if (auto* fetch = std::get_if<wire::BlobFetch>(&m)) return reply(blobs_.on_fetch(*fetch));
     if (std::holds_alternative<wire::End>(m)) {
       state_ = State::kFinished;
+      AuditEvent e = event(AuditEvent::Kind::kEnd);
+      e.count = pushed_;
+      e.refused = refused_;
+      auth_.note(e);
       ProtocolOutput out = send(wire::Done{pushed_, pulled_, refused_});
       out.close = true;
       return out;
@@ -79,6 +96,7 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
 }
 
 ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
+  hello_replica_ = m.replica;
   if (std::optional<ProtocolOutput> refused = check_versions(m)) return std::move(*refused);
   int64_t skew = m.clock_ms - clock_.now_ms();
   Result<Principal> who = auth_.authenticate(m.token, m.replica, peer_address_, skew);
@@ -93,6 +111,7 @@ ProtocolOutput ServerProtocol::on_hello(const wire::Hello& m) {
 ProtocolOutput ServerProtocol::start_authenticated(const Principal& device,
                                                    const wire::Hello& hello) {
   if (state_ != State::kHello) return fail(errc::kBadMessage, "the session has started already");
+  hello_replica_ = hello.replica;
   if (std::optional<ProtocolOutput> refused = check_versions(hello)) return std::move(*refused);
   return welcome(device, hello);
 }
@@ -140,6 +159,9 @@ ProtocolOutput ServerProtocol::welcome(Principal device, const wire::Hello& m) {
     if (it != ours.end()) w.known.emplace_back(origin, it->second);
   }
   state_ = State::kSync;
+  AuditEvent e = event(AuditEvent::Kind::kSession);
+  e.skew_ms = m.clock_ms - w.clock_ms;
+  auth_.note(e);
   return send(std::move(w));
 }
 
@@ -153,6 +175,10 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
     return fail(big ? errc::kTooBig : errc::kBadMessage, cs.status().detail());
   }
   std::vector<Refusal> foreign = drop_foreign(*cs);
+  AuditEvent e = event(AuditEvent::Kind::kPush);
+  for (const wire::Range& r : cs->ranges) {
+    if (r.origin < cs->origins.size()) e.ranges.push_back({cs->origins[r.origin], r.from, r.to});
+  }
   // The device has what it pushed: never send it back.
   merge_ranges(device_has_, *cs);
   Result<ApplyStats> st = replica_.apply(std::move(cs).value(), guard_);
@@ -171,6 +197,11 @@ ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
     ack.refused.push_back({r.origin, r.seq, r.table, r.row_id, r.reason});
   pushed_ += ack.applied;
   refused_ += ack.refused.size();
+  e.count = ack.applied;
+  e.duplicates = ack.duplicates;
+  e.refused = ack.refused.size();
+  e.refusals = std::move(st->refusals);
+  auth_.note(e);
   return send(std::move(ack));
 }
 
@@ -214,6 +245,9 @@ ProtocolOutput ServerProtocol::on_pulled(const wire::Pulled& m) {
   if (!unconfirmed_.empty()) return {};
   // Every change is sent and applied: the device may now fetch attachment content, then END.
   state_ = State::kContent;
+  AuditEvent e = event(AuditEvent::Kind::kPull);
+  e.count = pulled_;
+  auth_.note(e);
   return send(wire::PullEnd{});
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "shared/sync/blob_transfer.h"
 #include "shared/sync/change_feed.h"
@@ -42,6 +43,29 @@ struct OriginRules {
   ChangeFeed::OriginTest hidden;
 };
 
+// One event of a session for the district's audit log (docs/protocol.md, "Audit log"), as
+// ServerProtocol reports it to Authenticator::note().
+struct AuditEvent {
+  enum class Kind { kSession, kPush, kPull, kEnd, kError };
+  // The range (from, to] of an origin that a PUSH covered.
+  struct Range {
+    Uuid origin;
+    uint64_t from = 0, to = 0;
+  };
+  Kind kind = Kind::kSession;
+  std::string device_id;  // empty while no device is authenticated (a refused HELLO)
+  Uuid replica;           // the device's replica (from HELLO); nil before HELLO
+  std::string address;    // the peer's address, or "bundle:<file>"
+  int64_t skew_ms = 0;    // kSession: the device's clock minus the server's
+  // kPush: changes applied; kPull: changes sent in the session; kEnd: applied in the session.
+  uint64_t count = 0;
+  uint64_t duplicates = 0;        // kPush
+  uint64_t refused = 0;           // kPush, kEnd
+  std::vector<Range> ranges;      // kPush
+  std::vector<Refusal> refusals;  // kPush: each change refused
+  std::string code, message;      // kError
+};
+
 // Device registry operations the protocol needs (implemented over the _device table).
 class Authenticator {
  public:
@@ -55,6 +79,9 @@ class Authenticator {
   virtual bool still_valid(const std::string& device_id) = 0;
   // The origin rules for an authenticated device (read once per session).
   virtual Result<OriginRules> origin_rules(const Principal&) { return OriginRules{}; }
+  // Records an event of a session (the audit log); called after the message's own writes have
+  // committed, never inside them. Must not fail the session: nothing is returned.
+  virtual void note(const AuditEvent&) {}
 };
 
 // The guard for changes pushed by a device, and the filter for rows sent to it.
@@ -102,6 +129,8 @@ class ServerProtocol {
   // Takes the changes and ranges of origins the device may not carry out of cs, as refusals.
   std::vector<Refusal> drop_foreign(wire::Changeset& cs);
   ProtocolOutput fail(const std::string& code, const std::string& message);
+  // An audit event of this session with the device, replica and address filled in.
+  AuditEvent event(AuditEvent::Kind kind) const;
   // Sends the message, or fails with the Status's protocol error code.
   ProtocolOutput reply(Result<wire::Message> m);
 
@@ -111,6 +140,7 @@ class ServerProtocol {
   FilterFactory filters_;
   Clock& clock_;
   std::string peer_address_;
+  Uuid hello_replica_;  // the replica HELLO named, for the audit log
   BatchLimits limits_;
   State state_ = State::kHello;
   std::optional<Principal> principal_;

@@ -480,6 +480,26 @@ const std::unordered_map<std::string_view, Entry>& catalogue() {
       {"label.cmd.bundle_export", {"导出上行同步包（服务器尚未确认的变更）", "write a request bundle (what the server has not acknowledged)"}},
       {"label.cmd.bundle_import", {"导入回执包；或用 --answer 导入本站所登记设备的上行包并写出回执", "import an answer bundle; or, with --answer, a request bundle of a device provisioned here, writing the answer"}},
       {"label.cmd.bundle_answer", {"导入设备的上行同步包并写出回执包", "import a device's request bundle and write the answer bundle"}},
+      // Audit.
+      {"label.cmd.audit", {"查看审计日志：各设备的连接、上传、拒收与错误（最新的在前）", "show the audit log: each device's connections, pushes, refusals and errors (newest first)"}},
+      {"err.audit.bad_event", {"--event 应为 session、push、refused、pull、end、error 之一", "--event is one of session, push, refused, pull, end, error"}},
+      {"err.audit.bad_limit", {"--limit 应为正整数", "--limit must be a whole number above zero"}},
+      {"label.audit.address", {"地址", "address"}},
+      {"label.audit.event", {"事件", "event"}},
+      {"label.audit.detail", {"详情", "detail"}},
+      {"label.audit.unknown_device", {"（未知设备）", "(unknown device)"}},
+      {"label.audit.event.session", {"连接", "session"}},
+      {"label.audit.event.push", {"上传", "push"}},
+      {"label.audit.event.refused", {"拒收", "refused"}},
+      {"label.audit.event.pull", {"下载", "pull"}},
+      {"label.audit.event.end", {"结束", "end"}},
+      {"label.audit.event.error", {"错误", "error"}},
+      {"msg.audit.session", {"时钟偏差 {} 毫秒", "clock skew {} ms"}},
+      {"msg.audit.push", {"收下 {} 条，重复 {} 条，拒收 {} 条", "applied {}, duplicates {}, refused {}"}},
+      {"msg.audit.refused", {"表 {} 记录 {}：{}（来源 {} 序号 {}）", "table {} record {}: {} (origin {} seq {})"}},
+      {"msg.audit.pull", {"发送 {} 条变更", "sent {} changes"}},
+      {"msg.audit.end", {"本次收下 {} 条，拒收 {} 条", "session applied {}, refused {}"}},
+      {"msg.audit.error", {"{}：{}", "{}: {}"}},
   };
   return kCatalogue;
 }

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,5 +139,66 @@ inline RunResult run(std::vector<std::string> argv, const std::string& dir,
   r.exit_code = finished && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+// A program started in the background in dir (argv[0] an absolute path), its stdout and stderr
+// appended to log, for tests that stop programs at chosen moments (kill -9). Killed and reaped
+// when destroyed if still running. Not thread-safe.
+class Background {
+ public:
+  Background(std::vector<std::string> argv, const std::string& dir, const std::string& log) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+    std::vector<std::string> env = detail::child_env({});
+    std::vector<char*> c_argv = detail::c_strings(argv);
+    std::vector<char*> c_env = detail::c_strings(env);
+    if (posix_spawn(&pid_, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data()) != 0)
+      pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~Background() { kill9(); }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  bool started() const { return pid_ > 0; }
+  // Waits until the program exits, at most timeout; true when it has (exit_code() is then set).
+  // Sleeps in poll() on a pidfd, so it returns the moment the program ends.
+  bool wait_exit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return true;
+    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (fd >= 0) {
+      pollfd p{fd, POLLIN, 0};
+      int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+      ::close(fd);
+      if (n == 0) return false;
+    }
+    return reap(0);
+  }
+  // SIGKILL, then reaps: the program gets no chance to finish anything.
+  void kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    reap(0);
+  }
+  // The exit status once it exited normally; -1 when killed by a signal or still running.
+  int exit_code() const { return exit_code_; }
+
+ private:
+  bool reap(int flags) {
+    int status = 0;
+    pid_t r;
+    while ((r = ::waitpid(pid_, &status, flags)) < 0 && errno == EINTR) {
+    }
+    if (r != pid_) return false;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    pid_ = -1;
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
 
 }  // namespace liaison::test

@@ -27,11 +27,7 @@ using sync::Role;
 
 #define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
-struct Device {
-  std::string name, token;
-  std::unique_ptr<Replica> replica;
-  Uuid id() const { return replica->info().id; }
-};
+using Device = test::TestDevice;
 
 // What a refused import must leave as it was on the importing replica.
 struct HubState {

@@ -62,6 +62,18 @@ class ServedDistrict {
   std::unique_ptr<service::SyncServer> server_;
 };
 
+// A device of a test: its name, its token and its replica.
+struct TestDevice {
+  std::string name, token;
+  std::unique_ptr<sync::Replica> replica;
+  Uuid id() const { return replica->info().id; }
+  // The device id inside the token "lt1.<device>.<secret>".
+  std::string device_id() const {
+    size_t a = token.find('.') + 1;
+    return token.substr(a, token.find('.', a) - a);
+  }
+};
+
 // Sync options for url and token, failing at once instead of retrying.
 service::SyncOptions once(const std::string& url, const std::string& token);
 

@@ -20,16 +20,7 @@ using sync::Role;
 
 #define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
-struct Device {
-  std::string name, token;
-  std::unique_ptr<Replica> replica;
-  Uuid id() const { return replica->info().id; }
-  // The device id inside the token "lt1.<device>.<secret>".
-  std::string device_id() const {
-    size_t a = token.find('.') + 1;
-    return token.substr(a, token.find('.', a) - a);
-  }
-};
+using Device = test::TestDevice;
 
 class NetOriginsTest : public ::testing::Test {
  protected:
