@@ -278,20 +278,6 @@ size_t answer_room(const BundleOptions& o, const sync::RequestBundle& req, const
   return o.limits.max_bytes > fixed ? o.limits.max_bytes - fixed : 0;
 }
 
-// The server's entries for the device's origins (its own included), as WELCOME lists them.
-wire::VectorEntries known_for(sync::Replica& replica, const sync::RequestBundle& req) {
-  sync::VersionVector ours = replica.version_vector();
-  sync::VersionVector asked = sync::from_entries(req.vv);
-  asked.try_emplace(req.replica, 0);
-  wire::VectorEntries known;
-  for (const auto& [origin, seq] : asked) {
-    (void)seq;
-    auto it = ours.find(origin);
-    if (it != ours.end()) known.emplace_back(origin, it->second);
-  }
-  return known;
-}
-
 // Runs the device's session as it would have gone live: WELCOME, every PUSH, the pull.
 Result<Exchange> run_session(sync::Replica& replica, const Verified& v, sync::Principal who,
                              const std::string& source, const BundleOptions& o, Clock& clock) {
@@ -347,7 +333,8 @@ Result<HubImport> import_request(sync::Replica& replica, const std::string& requ
   a.server_replica = replica.info().id;
   a.created_at = replica.now_iso();
   a.schema = our_schema();
-  a.known = known_for(replica, v.request);
+  // The server's entries for the device's origins after the import, as WELCOME lists them.
+  a.known = sync::known_entries(replica, sync::from_entries(v.request.vv), v.request.replica);
   a.refused = std::move(ex.refused);
   a.changesets = std::move(ex.changesets);
   a.pushed = ex.pushed;

@@ -27,6 +27,20 @@ VersionVector from_entries(const wire::VectorEntries& entries) {
   return vv;
 }
 
+wire::VectorEntries known_entries(Replica& replica, const VersionVector& asked,
+                                  const Uuid& device) {
+  VersionVector ours = replica.version_vector();
+  VersionVector wanted = asked;
+  wanted.try_emplace(device, 0);
+  wire::VectorEntries known;
+  for (const auto& [origin, seq] : wanted) {
+    (void)seq;
+    auto it = ours.find(origin);
+    if (it != ours.end()) known.emplace_back(origin, it->second);
+  }
+  return known;
+}
+
 void merge_ranges(VersionVector& vv, const wire::Changeset& cs) {
   for (const wire::Range& r : cs.ranges) {
     uint64_t& have = vv[cs.origins[r.origin]];

@@ -54,6 +54,10 @@ ProtocolOutput error_output(const std::string& code, const std::string& message)
 // A version vector as message entries and back.
 wire::VectorEntries to_entries(const VersionVector& vv);
 VersionVector from_entries(const wire::VectorEntries& entries);
+// What replica has of every origin in asked and of device (the device's own replica), as
+// WELCOME's known lists it: origins replica has never heard of are left out.
+wire::VectorEntries known_entries(Replica& replica, const VersionVector& asked,
+                                  const Uuid& device);
 // Raises into each origin's entry to the end of the changeset's range for it.
 void merge_ranges(VersionVector& vv, const wire::Changeset& cs);
 // The next batch of a feed for a PUSH, a CHANGES or a bundle: at most limits.changes changes,

@@ -150,14 +150,7 @@ ProtocolOutput ServerProtocol::welcome(Principal device, const wire::Hello& m) {
   w.spokesperson = principal_->spokesperson_id;
   // What the server has of every origin the device knows, its own included: the device pushes
   // from there, so nothing the server holds is sent again.
-  VersionVector ours = replica_.version_vector();
-  VersionVector asked = device_has_;
-  asked.try_emplace(m.replica, 0);
-  for (const auto& [origin, seq] : asked) {
-    (void)seq;
-    auto it = ours.find(origin);
-    if (it != ours.end()) w.known.emplace_back(origin, it->second);
-  }
+  w.known = known_entries(replica_, device_has_, m.replica);
   state_ = State::kSync;
   AuditEvent e = event(AuditEvent::Kind::kSession);
   e.skew_ms = m.clock_ms - w.clock_ms;

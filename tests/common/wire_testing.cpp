@@ -107,4 +107,32 @@ std::string body_of(std::string_view encoded) {
   return std::string(encoded.substr(4, encoded.size() - 8));
 }
 
+void expect_every_truncation_refused(const std::vector<wire::Message>& messages) {
+  for (const wire::Message& m : messages) {
+    std::string bytes = wire::encode_message(m);
+    for (size_t n = 0; n < bytes.size(); ++n) {
+      auto r = wire::decode_message(std::string_view(bytes).substr(0, n));
+      EXPECT_FALSE(r.is_ok()) << wire::message_name(m) << " cut at " << n;
+    }
+  }
+}
+
+void expect_flipped_bytes_handled(const std::vector<wire::Message>& messages) {
+  for (const wire::Message& m : messages) {
+    std::string bytes = wire::encode_message(m);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      for (uint8_t x : {0x01, 0x20, 0x80, 0xff}) {
+        std::string bad = bytes;
+        bad[i] = static_cast<char>(bad[i] ^ x);
+        auto r = wire::decode_message(bad);  // may be valid by chance; must not crash
+        if (!r.is_ok()) {
+          EXPECT_TRUE(r.status().code() == Code::kCorruption ||
+                      r.status().code() == Code::kLimitExceeded)
+              << wire::message_name(m) << " byte " << i;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace liaison::test
