@@ -36,6 +36,8 @@ Status run_sync(cli::Context& ctx, const SyncInput& in) {
   options.net.insecure_tls = in.insecure;
   options.token = token;
   options.retry.retries = in.retries;
+  // --retries 0 asks for one attempt and no reconnection, whatever it moved.
+  if (in.retries == 0) options.retry.max_attempts = 1;
   app::Output& out = ctx.out();
   bool tty = !out.json() && isatty(STDERR_FILENO);
   auto progress = [&](const service::SyncProgress& p) {

@@ -38,3 +38,23 @@ build_tree() {
     cmake --build "$dir" -j 2
   fi
 }
+
+# The sanitized build (build-fuzz/): clang, AddressSanitizer and UndefinedBehaviorSanitizer on
+# every target, coverage for libFuzzer on the libraries the fuzz targets exercise; -O1 and line
+# tables only, the sanitizers' usual trade between build time, speed and reports; assertions on
+# (no NDEBUG). tools/fuzz builds the fuzz targets in it, tools/test the unit suites as well.
+SANITIZED_BUILD="$LIAISON_ROOT/build-fuzz"
+SANITIZED_ARGS=(-DCMAKE_CXX_COMPILER=clang++-14 -DLIAISON_WERROR=ON
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DLIAISON_SANITIZE=address,undefined
+  -DLIAISON_FUZZ=ON -DLIAISON_BUILD_TESTS=ON -DLIAISON_BUILD_TOOLS=OFF)
+# The unit suites of the libraries the sanitized build covers (shared/util, storage, wire, sync).
+SANITIZED_TESTS="unit_util unit_storage unit_wire unit_sync"
+
+# Readable reports: symbolized stacks, and every sanitizer finding fails its program.
+sanitizer_env() {
+  local symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
+  [ -x "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
+  export ASAN_OPTIONS="detect_leaks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1"
+  export TSAN_OPTIONS="second_deadlock_stack=1"
+}

@@ -187,9 +187,10 @@ class Client {
     }));
     websocket::permessage_deflate pmd;
     pmd.client_enable = true;
-    // Level 6 with the full hash table deflates a changeset more than twice as fast as Beast's
-    // default (level 8, memLevel 4, a third of a push's time), and no larger.
-    pmd.compLevel = 6;
+    // Level 1 (no lazy matching) with the full hash table: Beast's default (level 8, memLevel
+    // 4) took a third of a push's CPU and level 6 a quarter; level 1 takes 40 % less than level
+    // 6 for a changeset 30 % larger, still a sixth of its msgpack (docs/benchmarks.md).
+    pmd.compLevel = 1;
     pmd.memLevel = 8;
     ws_.set_option(pmd);
     ws_.read_message_max(o_.max_frame);

@@ -188,8 +188,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     pmd.server_max_window_bits = 13;  // 8 KB window: ~64 KB of deflate state per connection
     pmd.client_max_window_bits = 15;  // what every client may use; clients need not offer less
     // memLevel 6 rather than 4: a 4 times larger hash table makes a batch of changes deflate
-    // about 25 % faster, and a little smaller, for 24 KB more state per connection.
-    pmd.compLevel = 6;
+    // about 25 % faster, and a little smaller, for 24 KB more state per connection. Level 1, as
+    // the client's (shared/net/ws_client.cpp).
+    pmd.compLevel = 1;
     pmd.memLevel = 6;
     ws_.set_option(pmd);
     ws_.read_message_max(opts_.max_frame);

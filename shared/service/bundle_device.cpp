@@ -12,8 +12,8 @@ namespace liaison::service {
 
 namespace {
 
-// Room for the header, the scalars and the mac, and per vector entry and per changeset the most
-// their encoding costs beyond their bytes.
+// Room for the header, the scalars and the mac, and per vector entry and per changeset (or chunk
+// of content: a bin header too) the most their encoding costs beyond their bytes.
 constexpr size_t kFixedRoom = 1024;
 constexpr size_t kPerEntry = 32;
 constexpr size_t kPerChangeset = 5;
@@ -77,13 +77,15 @@ Result<bool> add_blobs(sync::Replica& replica, const BundleOptions& o, size_t ro
     for (const std::string& sha : hashes) {
       LIAISON_ASSIGN_OR_RETURN(std::optional<sync::BlobInfo> held, store.info(sha));
       if (!held || !held->complete) continue;
-      if (used + held->size + kFixedRoom > room || b.blobs.size() >= o.limits.max_blobs) {
+      size_t cost = held->size + kFixedRoom +
+                    (held->size / wire::kBlobChunkSize + 1) * kPerChangeset;
+      if (used + cost > room || b.blobs.size() >= o.limits.max_blobs) {
         all = false;
         continue;
       }
       LIAISON_ASSIGN_OR_RETURN(std::vector<std::string> chunks,
                                chunks_of(store, sha, held->size, 0));
-      used += held->size + kFixedRoom;
+      used += cost;
       b.blobs.push_back({sha, held->size, 0, std::move(chunks)});
     }
   }

@@ -42,6 +42,9 @@ void add(sync::SyncSummary& total, const sync::SyncSummary& s) {
   total.conflicts += s.conflicts;
   total.blobs_sent += s.blobs_sent;
   total.blobs_received += s.blobs_received;
+  total.acks += s.acks;
+  total.chunks_sent += s.chunks_sent;
+  total.chunks_received += s.chunks_received;
   total.clock_skew_ms = s.clock_skew_ms;
   total.done = s.done;
 }
@@ -84,40 +87,75 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, 
   return std::chrono::milliseconds(static_cast<int64_t>(delay));
 }
 
+namespace {
+
+// How one attempt ended.
+struct Attempt {
+  sync::SyncSummary summary;  // this attempt's only
+  Status failure;             // why it did not finish (OK when it did)
+  bool fatal = false;         // failure is a fatal protocol error: no retry helps
+  bool bad_url = false;
+};
+
+// One connection's worth of the protocol, recorded in _sync_run and added to result.
+Result<Attempt> run_attempt(sync::Replica& replica, const SyncOptions& options, int number,
+                            const std::function<void(const SyncProgress&)>& progress,
+                            SyncResult& result) {
+  SyncProgress state;
+  state.attempt = number;
+  Session session(replica, options.token, progress, state);
+  LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_sync_run(replica, options.net.url));
+  net::ClientStats stats;
+  Status s = net::run_client(options.net, session, &stats);
+  result.attempts = number;
+  result.bytes_sent += stats.bytes_sent;
+  result.bytes_received += stats.bytes_received;
+  result.tcp_bytes_sent += stats.tcp_bytes_sent;
+  result.tcp_bytes_received += stats.tcp_bytes_received;
+  const sync::ClientProtocol& p = session.protocol();
+  add(result.summary, p.summary());
+  Attempt a;
+  a.summary = p.summary();
+  if (a.summary.done) {
+    LIAISON_RETURN_IF_ERROR(end_sync_run(replica, run, a.summary, "ok"));
+    return a;
+  }
+  // An ERROR from the server (or a protocol failure here) names its code.
+  const Status& err = p.error();
+  std::string code = !err.is_ok() ? err.key() : stats.close_reason;
+  (void)end_sync_run(replica, run, a.summary, code.empty() ? "cut" : code);
+  a.fatal = !code.empty() && std::string(sync::error_action(code)) == "fatal";
+  if (a.fatal) {
+    a.failure =
+        Status(Code::kPermissionDenied, code, err.is_ok() ? stats.close_reason : err.detail());
+  } else {
+    a.failure = s.is_ok() ? Status::io("the connection ended before the sync finished") : s;
+  }
+  a.bad_url = stats.failure == net::ClientFailure::kBadUrl;
+  return a;
+}
+
+}  // namespace
+
 Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& options,
                                     const std::function<void(const SyncProgress&)>& progress) {
   SyncResult result;
-  Status last;
-  for (int attempt = 0; attempt <= options.retry.retries; ++attempt) {
-    if (attempt > 0)
-      std::this_thread::sleep_for(backoff_delay(options.retry, attempt, SystemRandom::instance()));
-    SyncProgress state;
-    state.attempt = attempt + 1;
-    Session session(replica, options.token, progress, state);
-    LIAISON_ASSIGN_OR_RETURN(int64_t run, begin_sync_run(replica, options.net.url));
-    net::ClientStats stats;
-    Status s = net::run_client(options.net, session, &stats);
-    result.attempts = attempt + 1;
-    result.bytes_sent += stats.bytes_sent;
-    result.bytes_received += stats.bytes_received;
-    result.tcp_bytes_sent += stats.tcp_bytes_sent;
-    result.tcp_bytes_received += stats.tcp_bytes_received;
-    const sync::ClientProtocol& p = session.protocol();
-    add(result.summary, p.summary());
-    if (p.summary().done) {
-      LIAISON_RETURN_IF_ERROR(end_sync_run(replica, run, p.summary(), "ok"));
-      return result;
-    }
-    // An ERROR from the server (or a protocol failure here) names its code.
-    const Status& err = p.error();
-    std::string code = !err.is_ok() ? err.key() : stats.close_reason;
-    (void)end_sync_run(replica, run, p.summary(), code.empty() ? "cut" : code);
-    if (!code.empty() && std::string(sync::error_action(code)) == "fatal")
-      return Status(Code::kPermissionDenied, code, err.is_ok() ? stats.close_reason : err.detail());
-    last = s.is_ok() ? Status::io("the connection ended before the sync finished") : s;
-    if (stats.failure == net::ClientFailure::kBadUrl) return Status::invalid("err.bad_url", s.detail());
+  // Attempts in a row that ended early without progress: only they count against the retries
+  // and lengthen the wait. An attempt that moved the sync forward (sync::made_progress) starts
+  // the count and the backoff over, so a link cut every few seconds still finishes a long sync.
+  int idle = 0;
+  for (int number = 1;; ++number) {
+    LIAISON_ASSIGN_OR_RETURN(Attempt a, run_attempt(replica, options, number, progress, result));
+    if (a.summary.done) return result;
+    if (a.fatal) return a.failure;
+    if (a.bad_url) return Status::invalid("err.bad_url", a.failure.detail());
+    idle = sync::made_progress(a.summary) ? 0 : idle + 1;
+    bool last = options.retry.max_attempts > 0 && number >= options.retry.max_attempts;
+    if (idle > options.retry.retries || last)
+      return Status(Code::kIo, "err.sync_failed", a.failure.detail());
+    std::this_thread::sleep_for(
+        backoff_delay(options.retry, std::max(idle, 1), SystemRandom::instance()));
   }
-  return Status(Code::kIo, "err.sync_failed", last.detail());
 }
 
 }  // namespace liaison::service

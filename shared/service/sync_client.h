@@ -1,6 +1,7 @@
 // One `liaison sync`: connects to the server (or a station hub), runs the client protocol
 // (shared/sync/protocol_client.h), and retries with capped exponential backoff and jitter when
-// the link drops or the server asks to retry. Every run is recorded in _sync_run.
+// the link drops or the server asks to retry; an attempt that made progress costs no retry.
+// Every run is recorded in _sync_run.
 // Not thread-safe; blocks the calling thread.
 #pragma once
 
@@ -14,7 +15,10 @@
 namespace liaison::service {
 
 struct RetryPolicy {
-  int retries = 3;  // further attempts after the first
+  // Further attempts after attempts in a row that made no progress (sync::made_progress); an
+  // attempt that made progress is followed by another, after `start`, whatever came before.
+  int retries = 3;
+  int max_attempts = 0;  // attempts in all, progress or not; 0: no limit, 1: a single try
   std::chrono::milliseconds start{1000};
   double multiplier = 2.0;
   std::chrono::milliseconds cap{30000};
@@ -50,9 +54,14 @@ Status end_sync_run(sync::Replica& replica, int64_t id, const sync::SyncSummary&
 // The delay before retry number attempt (1-based), with jitter drawn from random.
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, Random& random);
 
-// Syncs until done or out of retries. A fatal protocol error (bad token, revoked, versions)
-// is returned at once with its code as the Status key; a transport failure after the last
-// retry as Code::kIo. progress, when set, is called after each message.
+// Syncs until done or out of retries: an attempt that ends early without progress uses up a
+// retry, and the next waits backoff_delay(its number in the run of such attempts); one that made
+// progress (the server acknowledged a PUSH, changes were applied here, chunks of content were
+// stored on either side) uses none and the next waits backoff_delay(1). So the sync gives up
+// after retries + 1 attempts in a row that moved nothing (or after max_attempts). A fatal protocol error (bad token,
+// revoked, versions) is returned at once with its code as the Status key; a transport failure
+// after the last retry as Code::kIo err.sync_failed. progress, when set, is called after each
+// message.
 Result<SyncResult> sync_with_server(sync::Replica& replica, const SyncOptions& options,
                                     const std::function<void(const SyncProgress&)>& progress = {});
 

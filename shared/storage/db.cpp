@@ -204,6 +204,14 @@ Status Db::transaction(const std::function<Status()>& fn) {
   return c;
 }
 
+Status Db::read(const std::function<Status()>& fn) {
+  if (in_transaction()) return fn();
+  LIAISON_RETURN_IF_ERROR(exec("BEGIN"));
+  Status s = fn();
+  Status end = exec(s.is_ok() ? "COMMIT" : "ROLLBACK");
+  return s.is_ok() ? end : s;
+}
+
 bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace liaison::storage

@@ -82,6 +82,9 @@ class Db {
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back when fn returns non-OK.
   Status transaction(const std::function<Status()>& fn);
+  // Runs fn inside one read transaction (BEGIN ... COMMIT): its statements share one snapshot
+  // instead of each opening and closing its own. Inside a transaction, only runs fn.
+  Status read(const std::function<Status()>& fn);
   bool in_transaction() const;
 
   sqlite3* handle() { return db_; }

@@ -247,13 +247,32 @@ Result<std::string> BlobStore::read_chunk(const std::string& sha, uint64_t offse
   if (offset % kChunk != 0 || (offset >= held->size && !(offset == 0 && held->size == 0)))
     return bad_chunk(fmt::format("offset {} of {} bytes", offset, held->size));
   if (held->size == 0) return std::string();
-  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
-                           db_.prepare("SELECT data FROM _blob_chunk WHERE sha256 = ? AND "
-                                       "offset = ?"));
-  q.bind(1, sha).bind(2, static_cast<int64_t>(offset));
-  LIAISON_ASSIGN_OR_RETURN(bool found, q.step());
-  if (!found) return Status::internal(fmt::format("chunk {} of {} is not stored", offset, sha));
-  return q.column_blob(0);
+  return read_range(sha, offset, std::min<uint64_t>(kChunk, held->size - offset));
+}
+
+Result<std::string> BlobStore::read_range(const std::string& sha, uint64_t offset, uint64_t n) {
+  // The rows from the one holding offset on; a row holds one chunk, but rows written with an
+  // earlier chunk size (256 KiB before protocol 3) hold several, and are read in slices.
+  LIAISON_ASSIGN_OR_RETURN(
+      storage::Stmt q,
+      db_.prepare("SELECT offset, data FROM _blob_chunk WHERE sha256 = ?1 AND offset >= "
+                  "(SELECT MAX(offset) FROM _blob_chunk WHERE sha256 = ?1 AND offset <= ?2) "
+                  "AND offset < ?3 ORDER BY offset"));
+  q.bind(1, sha).bind(2, static_cast<int64_t>(offset)).bind(3, static_cast<int64_t>(offset + n));
+  std::string out;
+  for (uint64_t pos = offset; out.size() < n;) {
+    LIAISON_ASSIGN_OR_RETURN(bool more, q.step());
+    if (!more) break;
+    auto at = static_cast<uint64_t>(q.column_int(0));
+    std::string data = q.column_blob(1);
+    if (at > pos || at + data.size() <= pos) break;  // a gap
+    size_t take = std::min<size_t>(data.size() - (pos - at), n - out.size());
+    out.append(data, pos - at, take);
+    pos += take;
+  }
+  if (out.size() != n)
+    return Status::internal(fmt::format("chunk {} of {} is not stored", offset, sha));
+  return out;
 }
 
 Result<std::string> BlobStore::read_all(const std::string& sha) {

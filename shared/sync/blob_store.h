@@ -1,7 +1,8 @@
 // The content of attachments (scans and photos of paper records) kept in the replica itself
 // (schema/0005_blobs.sql): content-addressed by SHA-256 in lowercase hex, stored in chunks of
 // wire::kBlobChunkSize bytes so that a transfer cut halfway resumes from the last chunk
-// received. Content counts as present only once it is whole and its SHA-256 has been checked;
+// received. Rows written with an earlier, larger chunk size (256 KiB, before protocol 3) stay
+// readable: reads slice them, and content held in part resumes at the current size. Content counts as present only once it is whole and its SHA-256 has been checked;
 // content that does not match its hash is discarded. The store also remembers, per peer replica,
 // which content that peer holds or refused, so that it is not offered again.
 //
@@ -95,6 +96,8 @@ class BlobStore {
 
  private:
   Status in_txn(const std::function<Status()>& fn);
+  // Bytes [offset, offset + n) of a content held whole, whatever size the rows holding them.
+  Result<std::string> read_range(const std::string& sha, uint64_t offset, uint64_t n);
   Result<bool> matches(const std::string& sha);
 
   storage::Db& db_;

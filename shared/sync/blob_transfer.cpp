@@ -112,32 +112,46 @@ Result<wire::Message> ServerBlobs::on_fetch(const wire::BlobFetch& m) {
 
 // --- device: upload -------------------------------------------------------------------------
 
-Result<std::optional<wire::Message>> ClientBlobs::next_upload() {
-  if (!offered_.empty() || chunk_in_flight_) return internal(Status::internal("upload in flight"));
-  if (!wants_.empty()) {
-    const Want& w = wants_.front();
-    Result<std::optional<BlobInfo>> held = store_.info(w.sha256);
-    if (!held) return internal(held.status());
-    if (!held.value() || !held.value()->complete)
-      return internal(Status::internal(fmt::format("offered content {} is gone", w.sha256)));
-    Result<std::string> data = store_.read_chunk(w.sha256, w.offset);
-    if (!data) return from_store(data.status());
-    chunk_in_flight_ = true;
-    ++chunks_sent_;
-    return std::optional<wire::Message>(
-        wire::BlobChunk{w.sha256, held.value()->size, w.offset, std::move(data).value()});
+Result<wire::Message> ClientBlobs::next_chunk() {
+  Want& w = wants_.front();
+  Result<std::optional<BlobInfo>> held = store_.info(w.sha256);
+  if (!held) return internal(held.status());
+  if (!held.value() || !held.value()->complete)
+    return internal(Status::internal(fmt::format("offered content {} is gone", w.sha256)));
+  uint64_t size = held.value()->size;
+  // An offset the server named that starts no chunk is refused here (bad_message).
+  Result<std::string> data = store_.read_chunk(w.sha256, w.offset);
+  if (!data) return from_store(data.status());
+  uint64_t end = w.offset + data->size();
+  sent_.push_back({w.sha256, w.offset, end, end >= size, false});
+  wire::Message out = wire::BlobChunk{w.sha256, size, w.offset, std::move(data).value()};
+  if (end >= size) {
+    wants_.pop_front();
+  } else {
+    w.offset = end;
   }
-  if (offers_done_) return std::optional<wire::Message>();
+  return out;
+}
+
+Result<std::vector<wire::Message>> ClientBlobs::next_upload() {
+  std::vector<wire::Message> out;
+  if (!offered_.empty()) return out;  // the offer's answer names what to send
+  while (sent_.size() < window_ && !wants_.empty()) {
+    LIAISON_ASSIGN_OR_RETURN(wire::Message chunk, next_chunk());
+    out.push_back(std::move(chunk));
+  }
+  if (!out.empty() || !sent_.empty() || offers_done_) return out;
   Result<std::vector<std::string>> hashes =
       store_.offerable(peer_, offer_after_, wire::kMaxBlobEntries);
   if (!hashes) return internal(hashes.status());
   if (hashes->empty()) {
     offers_done_ = true;
-    return std::optional<wire::Message>();
+    return out;
   }
   offer_after_ = hashes->back();
   offered_ = hashes.value();
-  return std::optional<wire::Message>(wire::BlobOffer{std::move(hashes).value()});
+  out.push_back(wire::BlobOffer{std::move(hashes).value()});
+  return out;
 }
 
 Status ClientBlobs::on_upload_state(const wire::BlobStates& m) {
@@ -158,84 +172,105 @@ Status ClientBlobs::on_upload_state(const wire::BlobStates& m) {
     offered_.clear();
     return {};
   }
-  if (!chunk_in_flight_) return bad_message("unexpected BLOB_STATE");
-  chunk_in_flight_ = false;
-  Want& w = wants_.front();
-  if (m.entries.size() != 1 || m.entries[0].sha256 != w.sha256)
+  if (sent_.empty()) return bad_message("unexpected BLOB_STATE");
+  InFlight c = std::move(sent_.front());
+  sent_.pop_front();
+  if (m.entries.size() != 1 || m.entries[0].sha256 != c.sha256)
     return bad_message("BLOB_STATE does not answer the chunk");
   const wire::BlobEntry& e = m.entries[0];
-  switch (e.state) {
-    case wire::BlobState::kHave: {
-      if (Status s = store_.mark_peer(peer_, w.sha256, "have"); !s.is_ok()) return internal(s);
-      ++uploaded_;
-      wants_.pop_front();
-      return {};
-    }
-    case wire::BlobState::kWant:
-      // The server must have taken the chunk: asking for it again would never end.
-      if (e.offset <= w.offset) return bad_message("BLOB_STATE: no progress");
-      w.offset = e.offset;
-      return {};
-    case wire::BlobState::kMismatch:
-      // Not offered again in this session; the next sync tries again.
-      wants_.pop_front();
-      return {};
-    default: return bad_message("BLOB_STATE: not an answer to a chunk");
+  if (!c.last && e.state == wire::BlobState::kWant) {
+    // The server took the chunk; the next is on its way already, so it must want that one.
+    if (e.offset != c.end) return bad_message("BLOB_STATE: not the next offset");
+    ++chunks_sent_;
+    return {};
   }
+  if (c.last && e.state == wire::BlobState::kHave) {
+    if (Status s = store_.mark_peer(peer_, c.sha256, "have"); !s.is_ok()) return internal(s);
+    ++chunks_sent_;
+    ++uploaded_;
+    return {};
+  }
+  // Discarded there; not offered again in this session, the next sync tries again.
+  if (c.last && e.state == wire::BlobState::kMismatch) return {};
+  return bad_message("BLOB_STATE: not an answer to a chunk");
 }
 
 // --- device: download -----------------------------------------------------------------------
 
-Result<std::optional<wire::Message>> ClientBlobs::next_download() {
-  if (fetching_) return internal(Status::internal("fetch in flight"));
-  if (missing_.empty() && !listed_all_) {
-    Result<std::vector<MissingBlob>> list = store_.missing(fetch_after_, wire::kMaxBlobEntries);
-    if (!list) return internal(list.status());
-    if (list->size() < wire::kMaxBlobEntries) listed_all_ = true;
-    if (!list->empty()) fetch_after_ = list->back().sha256;
-    for (const MissingBlob& b : *list) missing_.push_back({b.sha256, b.offset});
+Result<std::vector<wire::Message>> ClientBlobs::next_download() {
+  std::vector<wire::Message> out;
+  while (fetching_.size() < window_) {
+    if (missing_.empty() && !listed_all_) {
+      Result<std::vector<MissingBlob>> list = store_.missing(fetch_after_, wire::kMaxBlobEntries);
+      if (!list) return internal(list.status());
+      if (list->size() < wire::kMaxBlobEntries) listed_all_ = true;
+      if (!list->empty()) fetch_after_ = list->back().sha256;
+      for (const MissingBlob& b : *list) missing_.push_back({b.sha256, b.offset});
+    }
+    if (missing_.empty()) break;
+    Want& w = missing_.front();
+    if (w.waiting) break;  // the answer to its first fetch tells how far to ask
+    if (w.sized && w.offset >= w.size) {
+      missing_.pop_front();  // every chunk asked for
+      continue;
+    }
+    w.waiting = !w.sized;
+    fetching_.push_back({w.sha256, w.offset, 0, false, !w.sized});
+    out.push_back(wire::BlobFetch{w.sha256, w.offset});
+    if (w.sized) w.offset += wire::kBlobChunkSize;
   }
-  if (missing_.empty()) return std::optional<wire::Message>();
-  fetching_ = wire::BlobFetch{missing_.front().sha256, missing_.front().offset};
-  return std::optional<wire::Message>(*fetching_);
+  return out;
+}
+
+void ClientBlobs::give_up(const std::string& sha) {
+  given_up_.insert(sha);
+  if (!missing_.empty() && missing_.front().sha256 == sha) missing_.pop_front();
 }
 
 Status ClientBlobs::on_download_chunk(const wire::BlobChunk& m) {
-  if (!fetching_) return bad_message("unexpected BLOB_CHUNK");
-  if (m.sha256 != fetching_->sha256 || m.offset != fetching_->offset)
+  if (fetching_.empty()) return bad_message("unexpected BLOB_CHUNK");
+  InFlight f = std::move(fetching_.front());
+  fetching_.pop_front();
+  if (m.sha256 != f.sha256 || m.offset != f.offset)
     return bad_message("BLOB_CHUNK does not answer the fetch");
-  fetching_.reset();
-  Want& w = missing_.front();
-  Result<std::optional<BlobInfo>> held = store_.info(m.sha256);
-  if (!held) return internal(held.status());
-  if (held.value() && held.value()->size != m.size) {
-    // A part held from elsewhere that cannot be this content: start it over.
-    if (Status s = store_.discard(m.sha256); !s.is_ok()) return internal(s);
-    w.offset = 0;
-    if (m.offset != 0) return {};
+  if (given_up_.count(m.sha256)) return {};  // asked for before it was given up
+  if (f.first) {
+    // Nothing more of it was asked for before this answer, so it is still the first.
+    if (missing_.empty() || missing_.front().sha256 != m.sha256)
+      return internal(Status::internal("the content asked for is gone"));
+    Want& w = missing_.front();
+    w.waiting = false;
+    Result<std::optional<BlobInfo>> held = store_.info(m.sha256);
+    if (!held) return internal(held.status());
+    if (held.value() && held.value()->size != m.size) {
+      // A part held from elsewhere that cannot be this content: start it over.
+      if (Status s = store_.discard(m.sha256); !s.is_ok()) return internal(s);
+      w.offset = 0;
+      if (m.offset != 0) return {};
+    }
+    w.sized = true;
+    w.size = m.size;
+    w.offset = m.offset + wire::kBlobChunkSize;
   }
   Result<ChunkOutcome> o = store_.write_chunk(m.sha256, m.size, m.offset, m.data);
   if (!o) return from_store(o.status());
-  ++chunks_received_;
   if (o->mismatch) {
-    // Discarded; not asked for again in this session.
-    missing_.pop_front();
-  } else if (o->info.complete) {
-    ++downloaded_;
-    missing_.pop_front();
-  } else {
-    w.offset = o->info.received;
+    give_up(m.sha256);  // discarded; asked for again at the next sync
+    return {};
   }
+  ++chunks_received_;
+  if (o->info.complete) ++downloaded_;
   return {};
 }
 
 Status ClientBlobs::on_download_state(const wire::BlobStates& m) {
-  if (!fetching_) return bad_message("unexpected BLOB_STATE");
-  if (m.entries.size() != 1 || m.entries[0].sha256 != fetching_->sha256 ||
+  if (fetching_.empty()) return bad_message("unexpected BLOB_STATE");
+  InFlight f = std::move(fetching_.front());
+  fetching_.pop_front();
+  if (m.entries.size() != 1 || m.entries[0].sha256 != f.sha256 ||
       m.entries[0].state != wire::BlobState::kUnavailable)
     return bad_message("BLOB_STATE does not answer the fetch");
-  fetching_.reset();
-  missing_.pop_front();
+  give_up(f.sha256);
   return {};
 }
 

@@ -159,7 +159,9 @@ Result<std::unique_ptr<ChangeFeed>> ChangeFeed::plan(Replica& replica, const Ver
   // record, superseded changes never visited) than by walking the log; one the log no longer
   // reaches back to can only be served so.
   feed->snapshot_ = below_log || unseen * 2 > total;
-  LIAISON_RETURN_IF_ERROR(feed->snapshot_ ? feed->plan_from_rows() : feed->plan_from_log());
+  LIAISON_RETURN_IF_ERROR(replica.db_->read([&] {
+    return feed->snapshot_ ? feed->plan_from_rows() : feed->plan_from_log();
+  }));
   feed->order();
   return feed;
 }
@@ -277,18 +279,23 @@ bool ChangeFeed::done() const {
 
 Result<wire::Changeset> ChangeFeed::next(size_t max_changes, size_t max_bytes) {
   BatchBuilder batch(replica_, replica_.origins_, filter_);
-  size_t emitted = 0, bytes = 0;
-  while (pos_ < entries_.size() && emitted < max_changes && bytes < max_bytes) {
-    const Entry& e = entries_[pos_++];
-    Cursor& cur = cursors_[e.origin];
-    --cur.remaining;
-    cur.last = e.seq;
-    LIAISON_ASSIGN_OR_RETURN(size_t size, batch.emit(e));
-    if (size > 0) {
-      ++emitted;
-      bytes += size;
+  // One read transaction for the batch's row reads: a read outside one opens and closes a
+  // snapshot of its own, which cost as much as the read itself.
+  LIAISON_RETURN_IF_ERROR(replica_.db_->read([&]() -> Status {
+    size_t emitted = 0, bytes = 0;
+    while (pos_ < entries_.size() && emitted < max_changes && bytes < max_bytes) {
+      const Entry& e = entries_[pos_++];
+      Cursor& cur = cursors_[e.origin];
+      --cur.remaining;
+      cur.last = e.seq;
+      LIAISON_ASSIGN_OR_RETURN(size_t size, batch.emit(e));
+      if (size > 0) {
+        ++emitted;
+        bytes += size;
+      }
     }
-  }
+    return {};
+  }));
   // Each origin's range ends at the last change taken, or covers everything planned for it
   // once none of its changes is left.
   for (auto& [local, cur] : cursors_) {

@@ -28,6 +28,10 @@ struct BatchLimits {
   // Batches a sender keeps unconfirmed (PUSH awaiting ACK, CHANGES awaiting PULLED), so that
   // one side builds the next batch while the other applies the last.
   size_t window = 3;
+  // Attachment chunks the device keeps in flight each way (BLOB_CHUNK awaiting its BLOB_STATE,
+  // BLOB_FETCH awaiting its chunk), so that a round trip per chunk does not idle the link:
+  // 4 × 32 KiB cover a 500 ms round trip up to about 2 Mbit/s.
+  size_t chunks = 4;
 };
 
 // The error codes of docs/protocol.md and whether the device should retry.

@@ -14,6 +14,12 @@ ProtocolOutput send(wire::Message m) {
   return out;
 }
 
+ProtocolOutput send_all(const std::vector<wire::Message>& messages) {
+  ProtocolOutput out;
+  for (const wire::Message& m : messages) out.frames.push_back(wire::encode_message(m));
+  return out;
+}
+
 // first's frames, then next's, with next's close.
 ProtocolOutput then(ProtocolOutput first, ProtocolOutput next) {
   for (std::string& f : next.frames) first.frames.push_back(std::move(f));
@@ -28,7 +34,7 @@ ProtocolOutput then(ProtocolOutput first, ProtocolOutput next) {
 ClientProtocol::ClientProtocol(Replica& replica, std::string token, Clock& clock,
                                BatchLimits limits)
     : replica_(replica), token_(std::move(token)), clock_(clock), limits_(limits),
-      blobs_(replica) {}
+      blobs_(replica, limits.chunks) {}
 
 ProtocolOutput ClientProtocol::fail(const std::string& code, const std::string& message) {
   state_ = State::kFinished;
@@ -137,6 +143,7 @@ ProtocolOutput ClientProtocol::push_more() {
 
 ProtocolOutput ClientProtocol::on_ack(const wire::Ack& m) {
   if (m.batch != batch_ - in_flight_.size() + 1) return fail(errc::kBadMessage, "ACK for another batch");
+  ++summary_.acks;
   summary_.pushed += m.applied;
   summary_.refused += m.refused.size();
   merge_ranges(known_, in_flight_.front());
@@ -167,32 +174,38 @@ ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
 }
 
 ProtocolOutput ClientProtocol::upload_next() {
-  Result<std::optional<wire::Message>> next = blobs_.next_upload();
+  Result<std::vector<wire::Message>> next = blobs_.next_upload();
   if (!next) return fail(next.status().key(), next.status().detail());
-  if (!next.value()) {
+  if (next->empty() && !blobs_.uploading()) {
     state_ = State::kPulling;
     return send(wire::Pull{});
   }
   state_ = State::kUploading;
-  return send(std::move(next).value().value());
+  return send_all(next.value());
 }
 
 ProtocolOutput ClientProtocol::fetch_next() {
-  Result<std::optional<wire::Message>> next = blobs_.next_download();
+  Result<std::vector<wire::Message>> next = blobs_.next_download();
   if (!next) return fail(next.status().key(), next.status().detail());
-  if (!next.value()) {
+  if (next->empty() && !blobs_.fetching()) {
     state_ = State::kEnding;
     return send(wire::End{});
   }
   state_ = State::kFetching;
-  return send(std::move(next).value().value());
+  return send_all(next.value());
 }
 
 ProtocolOutput ClientProtocol::on_blob_status(const Status& s, bool fetching) {
   if (!s.is_ok()) return fail(s.key(), s.detail());
   summary_.blobs_sent = blobs_.uploaded();
   summary_.blobs_received = blobs_.downloaded();
+  summary_.chunks_sent = blobs_.chunks_sent();
+  summary_.chunks_received = blobs_.chunks_received();
   return fetching ? fetch_next() : upload_next();
+}
+
+bool made_progress(const SyncSummary& s) {
+  return s.acks > 0 || s.pulled > 0 || s.chunks_sent > 0 || s.chunks_received > 0;
 }
 
 Status ClientProtocol::store_known() { return store_server_known(replica_, known_, &stored_); }

@@ -3,8 +3,8 @@
 // flight, so that the next is built while the server applies the last), pulls
 // what it has not seen, and records what the server acknowledged and refused, so that a sync
 // cut at any point resumes without sending anything acknowledged again. Attachment content
-// goes up after the pushes and comes down after the pull, one chunk at a time (ClientBlobs,
-// blob_transfer.h), resuming from the last chunk the other side holds.
+// goes up after the pushes and comes down after the pull, a window of chunks in flight
+// (ClientBlobs, blob_transfer.h), resuming from the last chunk the other side holds.
 //
 // Not thread-safe: one instance per sync, on the thread that owns the replica.
 #pragma once
@@ -31,8 +31,16 @@ struct SyncSummary {
   int64_t clock_skew_ms = 0;  // this device's clock minus the server's
   uint64_t blobs_sent = 0;      // attachment contents the server completed from this device
   uint64_t blobs_received = 0;  // attachment contents completed here
+  uint64_t acks = 0;             // PUSH batches the server acknowledged
+  uint64_t chunks_sent = 0;      // attachment chunks the server acknowledged storing
+  uint64_t chunks_received = 0;  // attachment chunks stored here
   bool done = false;
 };
+
+// True when a session moved the sync forward for good, so that the next session has less to do:
+// the server acknowledged a PUSH, changes were applied here, or a chunk of attachment content
+// was stored on either side. (WELCOME, an empty CHANGES or a chunk cut in transit are not.)
+bool made_progress(const SyncSummary& s);
 
 class ClientProtocol {
  public:
@@ -58,8 +66,8 @@ class ClientProtocol {
   // Sends PUSH batches until the window is full; once the feed is exhausted, what follows the
   // pushes (attachment content or PULL) goes right after them.
   ProtocolOutput push_more();
-  // Attachment content (blob_transfer.h): the next upload message, else PULL; the next fetch,
-  // else END.
+  // Attachment content (blob_transfer.h): the next upload messages, else PULL once nothing is
+  // in flight; the next fetches, else END once nothing is in flight.
   ProtocolOutput upload_next();
   ProtocolOutput fetch_next();
   ProtocolOutput on_blob_status(const Status& s, bool fetching);

@@ -24,8 +24,6 @@ namespace liaison::wire {
 namespace {
 
 constexpr char kMagic[3] = {'L', 'C', 'S'};
-constexpr size_t kHeader = 4;
-constexpr size_t kTrailer = 4;
 constexpr size_t kChangeHead = 6;
 
 using Packer = msgpack::packer<msgpack::sbuffer>;

@@ -21,11 +21,16 @@ namespace liaison::wire {
 //   1 — first version.
 //   2 — attachment content (BLOB_OFFER, BLOB_STATE, BLOB_CHUNK, PULL_END, BLOB_FETCH, END).
 //   3 — windows of batches in flight both ways; origins bound to devices (hidden origins are
-//       neither read nor announced; a push carries only the origins its device may carry).
+//       neither read nor announced; a push carries only the origins its device may carry);
+//       attachment chunks of 32 KiB (256 KiB before), several in flight.
 constexpr uint32_t kProtocolVersion = 3;
 
-// Attachment content moves in chunks of exactly this size, except the last of a content.
-constexpr size_t kBlobChunkSize = size_t{256} << 10;
+// Attachment content moves in chunks of exactly this size, except the last of a content. Both
+// sides must agree on it: a receiver refuses a chunk of any other length (bad_message). A
+// receiver keeps a chunk only once all of it has arrived, so a chunk must cross the slowest
+// link well inside the life of a connection: 32 KiB take 5 s at 50 kbit/s, where a link cut
+// every 30 s still moves several chunks per connection (docs/benchmarks.md, bad link).
+constexpr size_t kBlobChunkSize = size_t{32} << 10;
 // The largest attachment content the protocol carries.
 constexpr uint64_t kMaxBlobSize = uint64_t{64} << 20;
 // Hashes in one BLOB_OFFER, entries in one BLOB_STATE.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "tools/bench/load_soak.h"
 #include "tools/bench/timing.h"
 
 namespace liaison::bench {
@@ -49,12 +50,12 @@ size_t LoadFigures::failures() const {
   return n;
 }
 
-namespace {
-
 std::string ms_pair(std::vector<double> seconds) {
   return fmt::format("{:.0f} ms / {:.0f} ms", 1000 * percentile(seconds, 50),
                      1000 * percentile(seconds, 99));
 }
+
+namespace {
 
 std::string mode_label(const ModeFigures& m) {
   if (m.offered_rate == 0) return fmt::format("burst, {} devices at once", m.arrivals.size());
@@ -114,6 +115,7 @@ void add_mode(const LoadFigures& f, const ModeFigures& m, std::vector<Line>& lin
                                100 * m.server_cpu() / wall / cores,
                                100 * m.client_cpu / wall / cores, cores),
                    "-"});
+  if (m.soak) add_soak_lines(m, label, lines);
   add_after(m, lines);
 }
 
@@ -194,7 +196,23 @@ std::string load_notes(const LoadFigures& f) {
       "({:.0f} to {:.0f} rec/s).",
       f.devices, std::min(f.devices, f.stations), f.stations, f.records, f.threads, f.threads,
       f.apply_rates.size(), f.apply_rates.empty() ? 0 : *low, f.apply_rates.empty() ? 0 : *high);
-  for (const ModeFigures& m : f.modes) out += mode_notes(m);
+  for (const ModeFigures& m : f.modes) {
+    if (m.idle > 0) {
+      out += fmt::format(" {}: {} more connections held open alongside the syncs, upgraded to "
+                         "WebSocket, then silent but for a ping every 15 s; opening them added "
+                         "{:.1f} MiB to the server's RSS ({:.0f} KiB each).",
+                         m.name, m.idle, static_cast<double>(m.idle_rss_kb) / 1024,
+                         static_cast<double>(m.idle_rss_kb) / static_cast<double>(m.idle));
+    }
+    if (m.soak) {
+      out += fmt::format(" {}: a device that comes again has written {} more opinions since its "
+                         "previous sync and pushes them.", m.name, f.records);
+    }
+    out += mode_notes(m);
+  }
+  for (const ModeFigures& m : f.modes) {
+    if (m.soak) out += "\n\n" + soak_table(m);
+  }
   return out;
 }
 

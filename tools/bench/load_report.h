@@ -21,6 +21,11 @@ struct ModeFigures {
   std::vector<SyncRecord> after;        // one-change syncs once the run is over
   double server_cpu_before = 0;         // the server's CPU seconds when the run started
   double client_cpu = 0;                // the load generator's CPU seconds during the run
+  bool soak = false;                    // a steady run with --duration: the over-time view
+  size_t idle = 0, idle_lost = 0;       // connections held open alongside, closed by the server
+  uint64_t idle_rss_kb = 0;             // what opening them added to the server's RSS
+  uint64_t checked = 0;                 // opinions found exactly once at the district after it
+  std::string check_error;              // empty when check_world passed
 
   double wall() const;        // seconds from the first arrival to the last sync's end
   size_t failures() const;
@@ -38,6 +43,9 @@ struct LoadFigures {
   std::vector<ModeFigures> modes;
   size_t failures() const;
 };
+
+// "p50 ms / p99 ms" of durations in seconds.
+std::string ms_pair(std::vector<double> seconds);
 
 std::vector<Line> load_lines(const LoadFigures& f);
 std::string load_notes(const LoadFigures& f);

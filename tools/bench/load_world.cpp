@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "shared/sync/protocol_client.h"
 #include "shared/sync/replica.h"
 #include "tools/bench/opinion_rows.h"
 #include "tools/bench/timing.h"
@@ -41,6 +43,18 @@ Result<LoadWorld> provision(const std::string& dir, const WorldSpec& spec) {
     w.devices.push_back(std::move(d));
   }
   return w;
+}
+
+// The ids of the opinions each device recorded, by the device's replica id, in id order.
+Result<std::map<std::string, std::vector<std::string>>> opinions_by_device(sync::Replica& r) {
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q, r.db().prepare("SELECT recorded_by, id FROM opinion "
+                                                           "ORDER BY recorded_by, id"));
+  std::map<std::string, std::vector<std::string>> out;
+  for (;;) {
+    LIAISON_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) return out;
+    out[q.column_text(0)].push_back(q.column_text(1));
+  }
 }
 
 // Creates device i's replica with its opinions; its changeset goes to *encoded when set.
@@ -130,6 +144,39 @@ Result<double> apply_rate(const LoadWorld& world, const std::vector<std::string>
   });
   LIAISON_RETURN_IF_ERROR(failed);
   return static_cast<double>(records) / secs;
+}
+
+Result<uint64_t> check_world(const LoadWorld& world, const std::vector<size_t>& opinions) {
+  std::map<std::string, std::vector<std::string>> district;
+  {
+    LIAISON_ASSIGN_OR_RETURN(std::unique_ptr<sync::Replica> r,
+                             sync::Replica::open(world.district()));
+    LIAISON_ASSIGN_OR_RETURN(district, opinions_by_device(*r));
+  }
+  uint64_t checked = 0;
+  for (size_t i = 0; i < world.devices.size(); ++i) {
+    LIAISON_ASSIGN_OR_RETURN(std::unique_ptr<sync::Replica> device,
+                             sync::Replica::open(world.device_path(i)));
+    LIAISON_ASSIGN_OR_RETURN(auto own, opinions_by_device(*device));
+    std::vector<std::string>& here = own[device->info().id.str()];
+    std::vector<std::string>& there = district[device->info().id.str()];
+    if (here.size() != opinions[i])
+      return Status::internal(fmt::format("device {} recorded {} opinions instead of {}", i,
+                                          here.size(), opinions[i]));
+    if (there != here)
+      return Status::internal(fmt::format("the district holds {} opinions of device {}, which "
+                                          "recorded {}, not the same ones",
+                                          there.size(), i, here.size()));
+    LIAISON_ASSIGN_OR_RETURN(uint64_t left, sync::unacknowledged_changes(*device));
+    if (left != 0)
+      return Status::internal(fmt::format("device {} has {} changes not acknowledged", i, left));
+    checked += here.size();
+    district.erase(device->info().id.str());
+  }
+  if (!district.empty())
+    return Status::internal(fmt::format("the district holds {} opinions of {} that is no device",
+                                        district.begin()->second.size(), district.begin()->first));
+  return checked;
 }
 
 }  // namespace liaison::bench

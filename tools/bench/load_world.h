@@ -54,4 +54,10 @@ Result<LoadWorld> copy_world(const LoadWorld& world, const std::string& dir);
 Result<double> apply_rate(const LoadWorld& world, const std::vector<std::string>& encoded,
                           const std::string& scratch_dir);
 
+// The invariants after a run, once no server uses the files: the opinions each device
+// recorded are opinions[i] in number, the district holds each of them exactly once and no other,
+// and no device has a change the district has not acknowledged. Returns the opinions checked;
+// Internal naming the first difference otherwise.
+Result<uint64_t> check_world(const LoadWorld& world, const std::vector<size_t>& opinions);
+
 }  // namespace liaison::bench

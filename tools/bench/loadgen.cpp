@@ -1,8 +1,8 @@
 // liaison-loadgen: many devices syncing with one liaison-server process, from one process.
 //
 //   liaison-loadgen [--devices N] [--records R] [--threads T] [--mode both|burst|steady]
-//                   [--rate D] [--duration S] [--after K] [--sample-ms M] [--rss-log FILE]
-//                   [--client-nice N] [--server-bin PATH] [--places FILE]
+//                   [--rate D] [--duration S] [--idle C] [--after K] [--sample-ms M]
+//                   [--rss-log FILE] [--client-nice N] [--server-bin PATH] [--places FILE]
 //                   [--out docs/benchmarks.md]
 //
 // Before anything is timed: a district database with a station per place of the places file,
@@ -13,17 +13,24 @@
 //  - burst: every device arrives at the same instant;
 //  - steady: devices arrive at D per second (Poisson); without --rate, at 70 % of the rate the
 //    burst sustained. With --duration the arrivals go on for S seconds (a soak): a device that
-//    comes again pushes R opinions written after its previous sync.
+//    comes again pushes R opinions written after its previous sync. A soak's report is its own
+//    section (loadgen_soak) with the run in intervals over time and a verdict on memory growth.
+// --idle C holds C more connections open to each server alongside the syncs (load_idle.h), so
+// that a pool of T threads can be joined by a thousand open connections without a thousand
+// client threads.
 // A pool of T client threads runs the syncs (service::sync_with_server), one device each, at nice
 // N (default 10): real devices have machines of their own, so a hundred client threads must not
 // take the server's share of the two cores. After each mode, with the whole district on the
 // server, K devices (default 50) change one opinion each and sync one at a time: the daily sync
-// of a district in service.
+// of a district in service. Then, the server stopped, the invariants: the district holds every
+// opinion of every device exactly once and no device has anything unacknowledged; the exit
+// status is 1 when they fail or any sync failed (never for a figure).
 // Baseline: the same devices' changesets applied in-process (Replica::apply, decode included),
 // each in its own transaction as the server applies a PUSH, measured in the same run.
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,6 +38,7 @@
 #include <fmt/format.h>
 
 #include "shared/util/memory.h"
+#include "tools/bench/load_idle.h"
 #include "tools/bench/load_report.h"
 #include "tools/bench/load_run.h"
 #include "tools/bench/outcome.h"
@@ -50,6 +58,7 @@ struct Options {
   std::string mode = "both";
   double rate = 0;  // 0: 70 % of the burst's
   double duration = 0;
+  size_t idle = 0;    // connections held open alongside the syncs
   size_t after = 50;  // one-change syncs after each mode
   int nice = 10;      // of the client threads
   int sample_ms = 200;
@@ -61,9 +70,9 @@ struct Options {
 
 [[noreturn]] void usage() {
   std::cerr << "usage: liaison-loadgen [--devices N] [--records R] [--threads T] "
-               "[--mode both|burst|steady] [--rate D] [--duration S] [--after K] [--sample-ms M] "
-               "[--client-nice N] [--rss-log FILE] [--server-bin PATH] [--places FILE] "
-               "[--out FILE]\n";
+               "[--mode both|burst|steady] [--rate D] [--duration S] [--idle C] [--after K] "
+               "[--sample-ms M] [--client-nice N] [--rss-log FILE] [--server-bin PATH] "
+               "[--places FILE] [--out FILE]\n";
   std::exit(2);
 }
 
@@ -79,6 +88,7 @@ Options parse(int argc, char** argv) {
       else if (k == "--mode") o.mode = v;
       else if (k == "--rate") o.rate = std::stod(v);
       else if (k == "--duration") o.duration = std::stod(v);
+      else if (k == "--idle") o.idle = std::stoul(v);
       else if (k == "--after") o.after = std::stoul(v);
       else if (k == "--client-nice") o.nice = std::stoi(v);
       else if (k == "--sample-ms") o.sample_ms = std::stoi(v);
@@ -123,7 +133,19 @@ ModeFigures run_mode(const Options& o, const LoadWorld& world, const std::string
   spec.records_per_round = o.records;
   spec.nice = o.nice;
   // No check() exits from here until the server is stopped: it would outlive this program.
+  Result<ProcessSample> idle_before = server->sample();
+  std::unique_ptr<IdleConnections> idle;
+  if (o.idle > 0) {
+    Result<std::unique_ptr<IdleConnections>> opened =
+        IdleConnections::open(server->port(), "/sync", o.idle);
+    if (opened) idle = std::move(opened).value();
+    else f.check_error = "idle connections: " + opened.status().message();
+  }
   Result<ProcessSample> before = server->sample();
+  if (idle && idle_before && before) {
+    f.idle = idle->count();
+    f.idle_rss_kb = before->rss_kb - std::min(before->rss_kb, idle_before->rss_kb);
+  }
   double cpu_before = own_cpu_seconds();
   {
     ProcessSampler sampler(*server, std::chrono::milliseconds(o.sample_ms));
@@ -133,8 +155,14 @@ ModeFigures run_mode(const Options& o, const LoadWorld& world, const std::string
   f.client_cpu = own_cpu_seconds() - cpu_before;
   f.server_cpu_before = before ? before->cpu_seconds : 0;
   f.after = change_one_each(copy, spec.url, o.after);
+  if (idle) f.idle_lost = idle->close();
   int code = check(server->stop(std::chrono::seconds(60)), "stop liaison-server");
   if (code != 0) std::cerr << "liaison-server exited with status " << code << "\n";
+  std::vector<size_t> opinions(copy.devices.size(), 0);
+  for (const Arrival& a : arrivals) opinions[a.device] += o.records;
+  Result<uint64_t> checked = check_world(copy, opinions);
+  if (checked) f.checked = *checked;
+  else if (f.check_error.empty()) f.check_error = checked.status().message();
   std::error_code ec;
   fs::remove_all(work / name, ec);
   return f;
@@ -207,6 +235,7 @@ int main(int argc, char** argv) {
     figures.modes.push_back(run_mode(
         o, world, "steady", steady_arrivals(o.devices, rate, o.duration, 5), work));
     figures.modes.back().offered_rate = rate;
+    figures.modes.back().soak = o.duration > 0;
   }
   if (!o.rss_log.empty()) write_rss_log(o.rss_log, figures.modes);
 
@@ -215,12 +244,17 @@ int main(int argc, char** argv) {
                   o.records, o.threads, o.mode);
   if (o.rate > 0) command += fmt::format(" --rate {}", o.rate);
   if (o.duration > 0) command += fmt::format(" --duration {}", o.duration);
+  if (o.idle > 0) command += fmt::format(" --idle {}", o.idle);
   if (o.after != 50) command += fmt::format(" --after {}", o.after);
   if (o.nice != 10) command += fmt::format(" --client-nice {}", o.nice);
-  std::string body = render("Many devices against one server", command, load_lines(figures),
-                            load_notes(figures));
+  if (o.sample_ms != 200) command += fmt::format(" --sample-ms {}", o.sample_ms);
+  // A soak has a section of its own, so that it does not replace the burst and steady table.
+  bool soak = o.duration > 0 && o.mode != "burst";
+  std::string body = render(soak ? "Soak: devices syncing again and again"
+                                 : "Many devices against one server",
+                            command, load_lines(figures), load_notes(figures));
   std::cout << body;
-  if (!o.out.empty() && !write_section(o.out, "loadgen", body)) {
+  if (!o.out.empty() && !write_section(o.out, soak ? "loadgen_soak" : "loadgen", body)) {
     std::cerr << "cannot write " << o.out << "\n";
     return 1;
   }
@@ -231,6 +265,12 @@ int main(int argc, char** argv) {
     if (m.pushed() != expected) {
       std::cerr << fmt::format("{}: the server applied {} opinions of {}\n", m.name, m.pushed(),
                                expected);
+      status = 1;
+    }
+    if (!m.check_error.empty() || m.idle_lost > 0) {
+      std::cerr << fmt::format("{}: {}; {} idle connections closed by the server\n", m.name,
+                               m.check_error.empty() ? "invariants kept" : m.check_error,
+                               m.idle_lost);
       status = 1;
     }
     for (const SyncRecord& r : m.after) {

@@ -10,6 +10,7 @@ Result<TimedSync> timed_sync(sync::Replica& replica, const std::string& url,
   options.net.url = url;
   options.token = token;
   options.retry.retries = 0;
+  options.retry.max_attempts = 1;  // one sync, timed as one attempt
   TimedSync out;
   SteadyTime start = std::chrono::steady_clock::now();
   auto note = [&](const service::SyncProgress&) {

@@ -1,7 +1,7 @@
 // WsServer against raw peers that misbehave in ways run_client never does: a text frame, a
 // reader that stops reading, a WebSocket peer that goes silent, a TCP peer that never sends the
-// upgrade request. The raw peers use Beast's synchronous API with a receive timeout on the
-// socket, so no call here can block for good.
+// upgrade request. The raw peers (tests/integration/net/raw_peer.h) use Beast's synchronous API
+// with timeouts on the socket, so no call here can block for good.
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -13,6 +13,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "tests/integration/net/net_testing.h"
+#include "tests/integration/net/raw_peer.h"
 
 namespace liaison::net::testing {
 namespace {
@@ -22,44 +23,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-// A raw WebSocket client over a blocking socket. Without permessage-deflate, so the server's
-// bytes reach the socket unchanged.
-class RawPeer {
- public:
-  // rcvbuf > 0 pins the socket's receive buffer (turning off auto-tuning).
-  explicit RawPeer(uint16_t port, int rcvbuf = 0) : ws_(ioc_) {
-    tcp::socket& sock = ws_.next_layer();
-    sock.open(tcp::v4());
-    if (rcvbuf > 0) sock.set_option(asio::socket_base::receive_buffer_size(rcvbuf));
-    timeval tv{10, 0};  // no blocking read lasts longer than this
-    ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sock.connect({asio::ip::make_address("127.0.0.1"), port}, ec_);
-    if (!ec_) ws_.handshake("127.0.0.1", "/sync", ec_);
-  }
-
-  beast::error_code error() const { return ec_; }
-  websocket::stream<tcp::socket>& ws() { return ws_; }
-
-  beast::error_code write(const std::string& bytes, bool text = false) {
-    beast::error_code ec;
-    ws_.text(text);
-    ws_.write(asio::buffer(bytes), ec);
-    return ec;
-  }
-
-  beast::error_code read(std::string* out = nullptr) {
-    beast::error_code ec;
-    beast::flat_buffer buffer;
-    ws_.read(buffer, ec);
-    if (!ec && out) *out = beast::buffers_to_string(buffer.data());
-    return ec;
-  }
-
- private:
-  asio::io_context ioc_;
-  websocket::stream<tcp::socket> ws_;
-  beast::error_code ec_;
-};
+using test::RawPeer;
 
 TEST(WsServerRaw, TextFrameIsRefusedWith1003) {
   Journal journal;
@@ -82,7 +46,7 @@ TEST(WsServerRaw, SlowReaderIsClosedAndTheQueueStaysBounded) {
   o.idle_timeout = 2s;
   auto server = start_server(journal, o);
   ASSERT_TRUE(server);
-  RawPeer peer(server->port(), /*rcvbuf=*/64 * 1024);
+  RawPeer peer(server->port(), {.rcvbuf = 64 * 1024});
   ASSERT_FALSE(peer.error()) << peer.error().message();
   // 100 small requests, each answered with 256 KB (25 MB in all, far more than the socket
   // buffers hold); the peer never reads.

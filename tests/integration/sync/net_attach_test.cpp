@@ -60,7 +60,7 @@ class NetAttachTest : public ::testing::Test {
 };
 
 TEST_F(NetAttachTest, AScanReachesTheStationsOtherDeviceAndNoOtherStation) {
-  // A scanned letter of about 1 MB: a PDF header and random bytes (five chunks).
+  // A scanned letter of about 1 MB: a PDF header and random bytes (31 chunks).
   std::mt19937_64 rng(2026);
   std::string bytes = "%PDF-1.4\n";
   while (bytes.size() < 1'000'000) bytes += static_cast<char>(rng() & 0xff);

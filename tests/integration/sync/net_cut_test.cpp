@@ -141,13 +141,21 @@ const std::vector<CutCase>& cut_cases() {
          return Trigger::in_message(m.changes_msg(m.pulls()), m.changes_bytes(m.pulls() - 1) / 2);
        },
        [](const SyncMap& m) {
-         return Expect{exactly(kStationRecords), exactly(m.pulled_before(m.pulls() - 1)),
+         // The batches in flight with the last one may be lost as well: once the link is cut,
+         // the device's next PULLED draws a TCP reset, and its kernel drops what it had
+         // received but not yet read. Those the server had confirmed before it sent the last
+         // one were read.
+         uint64_t read = m.pulled_before(m.confirmed_before(m.pulls()));
+         return Expect{exactly(kStationRecords), {read, m.pulled_before(m.pulls() - 1)},
                        exactly(kStationRecords)};
        }},
       {"RightAfterLastChanges", false,
        [](const SyncMap& m) { return Trigger::in_message(m.changes_msg(m.pulls()) + 1, 1); },
-       [](const SyncMap&) {
-         return Expect{exactly(kStationRecords), exactly(kPulled), exactly(kStationRecords)};
+       [](const SyncMap& m) {
+         // As above: the batches of the last window may still be unread when the reset comes.
+         return Expect{exactly(kStationRecords),
+                       {m.pulled_before(m.confirmed_before(m.pulls())), kPulled},
+                       exactly(kStationRecords)};
        }},
   };
   return kCases;
@@ -382,6 +390,7 @@ TEST_F(NetCutTest, OneSyncRetriesThroughACutAndCompletes) {
   ASSERT_TRUE(proxy);
   service::SyncOptions o = test::once(url(*proxy), t_.token);
   o.retry.retries = 2;
+  o.retry.max_attempts = 0;
   o.retry.start = std::chrono::milliseconds(10);
   auto r = service::sync_with_server(*opened.value(), o);
   ASSERT_OK_R(r);

@@ -80,6 +80,7 @@ service::SyncOptions once(const std::string& url, const std::string& token) {
   o.net.url = url;
   o.token = token;
   o.retry.retries = 0;
+  o.retry.max_attempts = 1;  // an attempt that made progress is retried otherwise
   return o;
 }
 

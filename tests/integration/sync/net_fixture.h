@@ -74,7 +74,8 @@ struct TestDevice {
   }
 };
 
-// Sync options for url and token, failing at once instead of retrying.
+// Sync options for url and token, failing at once instead of retrying (one attempt, whatever
+// it moved).
 service::SyncOptions once(const std::string& url, const std::string& token);
 
 }  // namespace liaison::test

@@ -103,6 +103,52 @@ TEST_F(BlobStoreTest, ChunksResumeFromTheLastOneAfterARestart) {
   EXPECT_EQ(all, bytes);
 }
 
+// Rows written with the chunk size of 0.3 and 0.4 (256 KiB, eight of today's chunks): content
+// held whole is read in today's chunks, and content held in part resumes at today's size.
+TEST_F(BlobStoreTest, ContentStoredInLargerRowsByAnEarlierVersionIsReadAndResumed) {
+  constexpr size_t kOldRow = size_t{256} << 10;
+  ASSERT_EQ(kOldRow % kChunk, 0u);
+  auto& r = make("r");
+  auto old_rows = [&](const std::string& bytes, size_t held) -> Status {
+    std::string sha = sha256_hex(bytes);
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt blob, r->db().prepare(
+        "INSERT INTO _blob(sha256, size, received, complete, created_at) VALUES(?, ?, ?, ?, 'x')"));
+    blob.bind(1, sha).bind(2, static_cast<int64_t>(bytes.size()));
+    blob.bind(3, static_cast<int64_t>(held)).bind(4, int64_t{held == bytes.size() ? 1 : 0});
+    LIAISON_RETURN_IF_ERROR(blob.run());
+    for (size_t at = 0; at < held; at += kOldRow) {
+      LIAISON_ASSIGN_OR_RETURN(storage::Stmt row, r->db().prepare(
+          "INSERT INTO _blob_chunk(sha256, offset, data) VALUES(?, ?, ?)"));
+      row.bind(1, sha).bind(2, static_cast<int64_t>(at)).bind_blob(3, bytes.substr(at, kOldRow));
+      LIAISON_RETURN_IF_ERROR(row.run());
+    }
+    return {};
+  };
+  BlobStore store(r->db());
+  std::string whole = random_bytes(2 * kOldRow + kChunk + 99, 9);
+  ASSERT_OK(old_rows(whole, whole.size()));
+  std::string sha = sha256_hex(whole);
+  for (uint64_t at = 0; at < whole.size(); at += kChunk) {
+    ASSERT_OK_AND_ASSIGN(std::string c, store.read_chunk(sha, at));
+    ASSERT_EQ(c, whole.substr(at, kChunk)) << "at " << at;
+  }
+  ASSERT_OK_AND_ASSIGN(std::string all, store.read_all(sha));
+  EXPECT_EQ(all, whole);
+
+  std::string part = random_bytes(kOldRow + 3 * kChunk + 5, 10);
+  ASSERT_OK(old_rows(part, kOldRow));
+  std::string part_sha = sha256_hex(part);
+  for (uint64_t at = kOldRow; at < part.size(); at += kChunk) {
+    ASSERT_OK_AND_ASSIGN(ChunkOutcome o,
+                         store.write_chunk(part_sha, part.size(), at, part.substr(at, kChunk)));
+    EXPECT_FALSE(o.mismatch);
+  }
+  ASSERT_OK_AND_ASSIGN(bool has, store.has(part_sha));
+  EXPECT_TRUE(has);
+  ASSERT_OK_AND_ASSIGN(all, store.read_all(part_sha));
+  EXPECT_EQ(all, part);
+}
+
 TEST_F(BlobStoreTest, OutOfOrderOrMisshapenChunksAreRefusedAndChangeNothing) {
   auto& r = make("r");
   BlobStore store(r->db());

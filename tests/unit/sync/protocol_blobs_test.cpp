@@ -4,8 +4,10 @@
 // accepted; content that does not match its hash is discarded.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "shared/storage/migrations.h"
@@ -71,6 +73,15 @@ std::optional<wire::BlobChunk> as_chunk(const std::string& frame) {
   return std::nullopt;
 }
 
+// True for a BLOB_CHUNK or BLOB_FETCH (up), or a BLOB_CHUNK or BLOB_STATE (down).
+bool is_chunk_traffic(const std::string& frame, bool up) {
+  Result<wire::Message> m = wire::decode_message(frame);
+  if (!m) return false;
+  if (std::holds_alternative<wire::BlobChunk>(m.value())) return true;
+  return up ? std::holds_alternative<wire::BlobFetch>(m.value())
+            : std::holds_alternative<wire::BlobStates>(m.value());
+}
+
 class BlobProtocolTest : public test::SyncFixture {
  protected:
   using Key = std::pair<std::string, uint64_t>;
@@ -83,7 +94,7 @@ class BlobProtocolTest : public test::SyncFixture {
     ServerProtocol s(*server, auth_, station_guard, station_filter, server.clock, "test");
     std::deque<std::string> to_server, to_client;
     for (auto& f : c.start().frames) to_server.push_back(f);
-    size_t chunks = 0;
+    size_t chunks = 0, in_flight = 0;
     while (!to_server.empty() || !to_client.empty()) {
       bool up = !to_server.empty();
       std::string f = up ? to_server.front() : to_client.front();
@@ -98,7 +109,14 @@ class BlobProtocolTest : public test::SyncFixture {
         ++(up ? server_took_ : client_took_)[Key{chunk->sha256, chunk->offset}];
       }
       if (chunk && chunks == cut_at) return Status::io("cut after the chunk");
-      for (auto& g : out.frames) (up ? to_client : to_server).push_back(g);
+      // Chunks (or fetches) the device has sent whose answers it has not taken yet. An offer's
+      // answer goes only when none are (nothing else is sent while an offer is out).
+      if (!up && in_flight > 0 && is_chunk_traffic(f, false)) --in_flight;
+      for (auto& g : out.frames) {
+        if (!up && is_chunk_traffic(g, true)) ++in_flight;
+        (up ? to_client : to_server).push_back(g);
+      }
+      most_in_flight_ = std::max(most_in_flight_, in_flight);
     }
     if (summary) *summary = c.summary();
     if (!c.error().is_ok()) return c.error();
@@ -124,6 +142,7 @@ class BlobProtocolTest : public test::SyncFixture {
   FakeAuth auth_;
   std::map<Key, int> server_took_, client_took_;
   size_t chunk_frames_ = 0;
+  size_t most_in_flight_ = 0;  // chunks or fetches the device had sent unanswered, at most
 };
 
 TEST_F(BlobProtocolTest, AnUploadCutAtEveryChunkResumesFromTheLastChunk) {
@@ -172,6 +191,30 @@ TEST_F(BlobProtocolTest, ADownloadCutAtEveryChunkResumesFromTheLastChunk) {
       expect_each_chunk_once(client_took_, sha);
     }
   }
+}
+
+// The device keeps a window of chunks in flight each way (the server answers in order), so that
+// a round trip per chunk does not idle a slow link; never more.
+TEST_F(BlobProtocolTest, ChunksGoAWindowAtATimeEachWay) {
+  const size_t window = BatchLimits{}.chunks;
+  ASSERT_GT(window, 1u);
+  ASSERT_GT(kChunks, window);
+  auto& server = make({"server", Role::kDistrict, "", test::kEpochMs, 1});
+  auto& client = make({"client", Role::kStation, "S01", test::kEpochMs, 2, kDevice});
+  auto& other = make({"other", Role::kStation, "S01", test::kEpochMs, 3, test::fixed_uuid(0x43)});
+  std::string bytes = scan_bytes(51);
+  ASSERT_OK_AND_ASSIGN(std::string sha, add_scan(*client, bytes));
+  SyncSummary sum;
+  ASSERT_OK(run(client, server, 0, false, &sum));
+  EXPECT_EQ(most_in_flight_, window) << "upload";
+  EXPECT_EQ(sum.chunks_sent, kChunks);
+  expect_each_chunk_once(server_took_, sha);
+  most_in_flight_ = 0;
+  ASSERT_OK(run(other, server, 0, false, &sum));
+  EXPECT_EQ(most_in_flight_, window) << "download";
+  EXPECT_EQ(sum.chunks_received, kChunks);
+  EXPECT_EQ(content(other, sha), bytes);
+  expect_each_chunk_once(client_took_, sha);
 }
 
 TEST_F(BlobProtocolTest, AReplicaThatHasTheContentIsSentNothing) {
@@ -246,10 +289,12 @@ class RawDevice {
   bool closed_ = false;
 };
 
-const wire::BlobEntry* single_entry(const std::vector<wire::Message>& r) {
-  if (r.size() != 1) return nullptr;
+// A copy: the answer is a temporary of the caller's expression.
+std::optional<wire::BlobEntry> single_entry(const std::vector<wire::Message>& r) {
+  if (r.size() != 1) return std::nullopt;
   auto* s = std::get_if<wire::BlobStates>(&r[0]);
-  return s && s->entries.size() == 1 ? &s->entries[0] : nullptr;
+  if (!s || s->entries.size() != 1) return std::nullopt;
+  return s->entries[0];
 }
 
 bool is_error(const std::vector<wire::Message>& r, const std::string& code) {
@@ -273,11 +318,11 @@ TEST_F(BlobProtocolTest, ContentOutsideTheScopeIsNotServed) {
   RawDevice raw(server, auth_);
   raw.hello();
   raw.pull_all();
-  const wire::BlobEntry* e = single_entry(raw.send(wire::BlobFetch{their_sha, 0}));
-  ASSERT_NE(e, nullptr);
+  std::optional<wire::BlobEntry> e = single_entry(raw.send(wire::BlobFetch{their_sha, 0}));
+  ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->state, wire::BlobState::kUnavailable);
   e = single_entry(raw.send(wire::BlobFetch{sha256_hex("nothing"), 0}));
-  ASSERT_NE(e, nullptr);
+  ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->state, wire::BlobState::kUnavailable);
   // Content in scope is served, from a chunk's start only.
   std::vector<wire::Message> r = raw.send(wire::BlobFetch{our_sha, kChunk});
@@ -316,17 +361,17 @@ TEST_F(BlobProtocolTest, ContentThatDoesNotMatchItsHashIsDiscarded) {
   ASSERT_OK_AND_ASSIGN(std::string sha, add_scan(*server, bytes, false, "S01"));
   RawDevice raw(server, auth_);
   raw.hello();
-  const wire::BlobEntry* e = single_entry(raw.send(wire::BlobOffer{{sha}}));
-  ASSERT_NE(e, nullptr);
+  std::optional<wire::BlobEntry> e = single_entry(raw.send(wire::BlobOffer{{sha}}));
+  ASSERT_TRUE(e.has_value());
   ASSERT_EQ(e->state, wire::BlobState::kWant);
   EXPECT_EQ(e->offset, 0u);
   e = single_entry(raw.send(wire::BlobChunk{sha, bytes.size(), 0, bytes.substr(0, kChunk)}));
-  ASSERT_NE(e, nullptr);
+  ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->state, wire::BlobState::kWant);
   EXPECT_EQ(e->offset, kChunk);
   std::string forged(50, 'f');
   e = single_entry(raw.send(wire::BlobChunk{sha, bytes.size(), kChunk, forged}));
-  ASSERT_NE(e, nullptr);
+  ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->state, wire::BlobState::kMismatch);
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM _blob"), 0);
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM _blob_chunk"), 0);
@@ -341,7 +386,7 @@ TEST_F(BlobProtocolTest, AChunkAtAnotherOffsetThanTheServerHoldsEndsTheSession) 
   ASSERT_OK_AND_ASSIGN(std::string sha, add_scan(*server, bytes, false, "S01"));
   RawDevice raw(server, auth_);
   raw.hello();
-  ASSERT_NE(single_entry(raw.send(wire::BlobOffer{{sha}})), nullptr);
+  ASSERT_TRUE(single_entry(raw.send(wire::BlobOffer{{sha}})).has_value());
   EXPECT_TRUE(is_error(raw.send(wire::BlobChunk{sha, bytes.size(), kChunk,
                                                 bytes.substr(kChunk, kChunk)}),
                        "bad_message"));
