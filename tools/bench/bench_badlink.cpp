@@ -24,6 +24,7 @@
 
 #include "shared/sync/protocol.h"
 #include "shared/wire/messages.h"
+#include "tools/bench/args.h"
 #include "tools/bench/badlink_run.h"
 #include "tools/bench/outcome.h"
 #include "tools/bench/report.h"
@@ -50,23 +51,18 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) usage();
-  try {
-    for (int i = 1; i + 1 < argc; i += 2) {
-      std::string k = argv[i], v = argv[i + 1];
-      if (k == "--opinions") o.size.opinions = std::stoul(v);
-      else if (k == "--receptions") o.size.receptions = std::stoul(v);
-      else if (k == "--photos") o.size.photos = std::stoul(v);
-      else if (k == "--photo-kb") o.size.photo_bytes = std::stoul(v) * 1000;
-      else if (k == "--kbit") o.kbit = std::stoul(v);
-      else if (k == "--rtt-ms") o.rtt_ms = std::stol(v);
-      else if (k == "--cut-every") o.cut_every = std::stod(v);
-      else if (k == "--out") o.out = v;
-      else usage();
-    }
-  } catch (const std::exception&) {  // std::sto* on a non-number
-    usage();
-  }
+  for_each_option(argc, argv, [&](const std::string& k, const std::string& v) {
+    if (k == "--opinions") o.size.opinions = std::stoul(v);
+    else if (k == "--receptions") o.size.receptions = std::stoul(v);
+    else if (k == "--photos") o.size.photos = std::stoul(v);
+    else if (k == "--photo-kb") o.size.photo_bytes = std::stoul(v) * 1000;
+    else if (k == "--kbit") o.kbit = std::stoul(v);
+    else if (k == "--rtt-ms") o.rtt_ms = std::stol(v);
+    else if (k == "--cut-every") o.cut_every = std::stod(v);
+    else if (k == "--out") o.out = v;
+    else return false;
+    return true;
+  }, usage);
   if (o.size.opinions == 0 || o.kbit == 0 || o.rtt_ms < 0 || o.cut_every < 0) usage();
   return o;
 }

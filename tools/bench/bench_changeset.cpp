@@ -22,6 +22,7 @@
 
 #include "shared/sync/replica.h"
 #include "shared/util/memory.h"
+#include "tools/bench/args.h"
 #include "tools/bench/corpus.h"
 #include "tools/bench/report.h"
 
@@ -168,19 +169,22 @@ size_t deflated(const std::string& bytes) {
   return len;
 }
 
+[[noreturn]] void usage() {
+  std::cerr << "usage: bench_changeset [--records N] [--edits N] [--runs R] [--out FILE]\n";
+  std::exit(2);
+}
+
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i];
-    if (k == "--records") o.records = std::stoul(argv[i + 1]);
-    else if (k == "--edits") o.edits = std::stoul(argv[i + 1]);
-    else if (k == "--runs") o.runs = std::stoi(argv[i + 1]);
-    else if (k == "--out") o.out = argv[i + 1];
-    else {
-      std::cerr << "usage: bench_changeset [--records N] [--edits N] [--runs R] [--out FILE]\n";
-      std::exit(2);
-    }
-  }
+  bench::for_each_option(argc, argv, [&](const std::string& k, const std::string& v) {
+    if (k == "--records") o.records = std::stoul(v);
+    else if (k == "--edits") o.edits = std::stoul(v);
+    else if (k == "--runs") o.runs = std::stoi(v);
+    else if (k == "--out") o.out = v;
+    else return false;
+    return true;
+  }, usage);
+  if (o.records == 0 || o.runs < 1) usage();
   o.edits = std::min(o.edits, o.records);
   return o;
 }

@@ -26,6 +26,7 @@
 #include "shared/app/opinions.h"
 #include "shared/service/sync_server.h"
 #include "shared/util/memory.h"
+#include "tools/bench/args.h"
 #include "tools/bench/district.h"
 #include "tools/bench/opinion_rows.h"
 #include "tools/bench/outcome.h"
@@ -161,19 +162,14 @@ Result<RunFigures> run_once(const Options& o, const fs::path& dir, uint64_t seed
 
 Options parse(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) usage();
-  try {
-    for (int i = 1; i + 1 < argc; i += 2) {
-      std::string k = argv[i];
-      if (k == "--records") o.records = std::stoul(argv[i + 1]);
-      else if (k == "--runs") o.runs = std::stoi(argv[i + 1]);
-      else if (k == "--repeats") o.repeats = std::stoi(argv[i + 1]);
-      else if (k == "--out") o.out = argv[i + 1];
-      else usage();
-    }
-  } catch (const std::exception&) {  // std::stoul and std::stoi on a non-number
-    usage();
-  }
+  for_each_option(argc, argv, [&](const std::string& k, const std::string& v) {
+    if (k == "--records") o.records = std::stoul(v);
+    else if (k == "--runs") o.runs = std::stoi(v);
+    else if (k == "--repeats") o.repeats = std::stoi(v);
+    else if (k == "--out") o.out = v;
+    else return false;
+    return true;
+  }, usage);
   if (o.records == 0 || o.runs < 1 || o.repeats < 1) usage();
   return o;
 }

@@ -38,6 +38,7 @@
 #include <fmt/format.h>
 
 #include "shared/util/memory.h"
+#include "tools/bench/args.h"
 #include "tools/bench/load_idle.h"
 #include "tools/bench/load_report.h"
 #include "tools/bench/load_run.h"
@@ -78,29 +79,24 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) usage();
-  try {
-    for (int i = 1; i + 1 < argc; i += 2) {
-      std::string k = argv[i], v = argv[i + 1];
-      if (k == "--devices") o.devices = std::stoul(v);
-      else if (k == "--records") o.records = std::stoul(v);
-      else if (k == "--threads") o.threads = static_cast<unsigned>(std::stoul(v));
-      else if (k == "--mode") o.mode = v;
-      else if (k == "--rate") o.rate = std::stod(v);
-      else if (k == "--duration") o.duration = std::stod(v);
-      else if (k == "--idle") o.idle = std::stoul(v);
-      else if (k == "--after") o.after = std::stoul(v);
-      else if (k == "--client-nice") o.nice = std::stoi(v);
-      else if (k == "--sample-ms") o.sample_ms = std::stoi(v);
-      else if (k == "--rss-log") o.rss_log = v;
-      else if (k == "--server-bin") o.server_bin = v;
-      else if (k == "--places") o.places = v;
-      else if (k == "--out") o.out = v;
-      else usage();
-    }
-  } catch (const std::exception&) {  // std::stoul, std::stod and std::stoi on a non-number
-    usage();
-  }
+  for_each_option(argc, argv, [&](const std::string& k, const std::string& v) {
+    if (k == "--devices") o.devices = std::stoul(v);
+    else if (k == "--records") o.records = std::stoul(v);
+    else if (k == "--threads") o.threads = static_cast<unsigned>(std::stoul(v));
+    else if (k == "--mode") o.mode = v;
+    else if (k == "--rate") o.rate = std::stod(v);
+    else if (k == "--duration") o.duration = std::stod(v);
+    else if (k == "--idle") o.idle = std::stoul(v);
+    else if (k == "--after") o.after = std::stoul(v);
+    else if (k == "--client-nice") o.nice = std::stoi(v);
+    else if (k == "--sample-ms") o.sample_ms = std::stoi(v);
+    else if (k == "--rss-log") o.rss_log = v;
+    else if (k == "--server-bin") o.server_bin = v;
+    else if (k == "--places") o.places = v;
+    else if (k == "--out") o.out = v;
+    else return false;
+    return true;
+  }, usage);
   bool mode_ok = o.mode == "both" || o.mode == "burst" || o.mode == "steady";
   if (!mode_ok || o.devices == 0 || o.records == 0 || o.threads == 0 || o.rate < 0 ||
       o.duration < 0 || o.sample_ms < 1 || (o.mode == "steady" && o.rate == 0)) {
