@@ -56,7 +56,16 @@ Status note_hub_contact(sync::Replica& replica, const std::string& device_id,
   if (!row) return {};
   FieldList f(hub_table());
   if (is_null_at(*row, "replica_id")) f.set("replica_id", device_replica.str());
-  f.set("last_hub_sync", replica.now_iso());
+  // The instant the registry recorded for the contact, not a later one: the triggers of
+  // hub_device take a later time for a contact relayed from elsewhere and would replace the
+  // address this replica recorded itself ("bundle:<file>", the peer's address) by "hub S..".
+  const char* sql = "SELECT last_seen_at FROM _device WHERE device_id = ?";
+  LIAISON_ASSIGN_OR_RETURN(storage::Stmt q, replica.db().prepare(sql));
+  q.bind(1, device_id);
+  LIAISON_ASSIGN_OR_RETURN(bool found, q.step());
+  std::string at = found && !q.column_is_null(0) ? q.column_text(0) : replica.now_iso();
+  q.reset();
+  f.set("last_hub_sync", at);
   return replica.write([&] { return replica.update(hub_table(), device_id, f.fields()); });
 }
 
