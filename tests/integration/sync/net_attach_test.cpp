@@ -12,6 +12,7 @@
 #include "shared/app/reference.h"
 #include "shared/service/sync_client.h"
 #include "shared/service/sync_server.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 #include "tests/common/temp_dir.h"
 
@@ -19,8 +20,6 @@ namespace liaison {
 namespace {
 
 using sync::Replica;
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 class NetAttachTest : public ::testing::Test {
  protected:
@@ -30,12 +29,12 @@ class NetAttachTest : public ::testing::Test {
       app::StationInput in;
       in.id = id;
       in.name = std::string("站") + id;
-      ASSERT_OK_R(app::add_station(district_.replica(), in));
+      ASSERT_OK(app::add_station(district_.replica(), in));
     }
     // Tokens are issued before the server's thread owns the replica.
     for (const char* station : {"S01", "S01", "S02"}) {
       auto token = district_.add_device("station", station);
-      ASSERT_OK_R(token);
+      ASSERT_OK(token);
       tokens_.push_back(*token);
     }
     ASSERT_TRUE(district_.start().is_ok());
@@ -75,25 +74,25 @@ TEST_F(NetAttachTest, AScanReachesTheStationsOtherDeviceAndNoOtherStation) {
   in.voter = "王五";
   in.matter = "附上选民来信原件扫描件。";
   auto opinion = app::add_opinion(*a, in);
-  ASSERT_OK_R(opinion);
+  ASSERT_OK(opinion);
   auto attached = app::attach_file(*a, opinion.value(), scan);
-  ASSERT_OK_R(attached);
+  ASSERT_OK(attached);
 
   auto up = sync(*a, tokens_[0]);
-  ASSERT_OK_R(up);
+  ASSERT_OK(up);
   EXPECT_EQ(up->summary.blobs_sent, 1u);
   auto down = sync(*b, tokens_[1]);
-  ASSERT_OK_R(down);
+  ASSERT_OK(down);
   EXPECT_EQ(down->summary.blobs_received, 1u);
   std::string out = dir_.file("got.pdf");
   auto got = app::export_attachment(*b, attached->id, out);
-  ASSERT_OK_R(got);
+  ASSERT_OK(got);
   EXPECT_EQ(got->sha256, attached->sha256);
   EXPECT_EQ(got->mime.value_or(""), "application/pdf");
   EXPECT_EQ(test::read_file_bytes(out), bytes);
 
   auto other = sync(*c, tokens_[2]);
-  ASSERT_OK_R(other);
+  ASSERT_OK(other);
   EXPECT_EQ(other->summary.blobs_received, 0u);
   EXPECT_EQ(count(*c, "SELECT COUNT(*) FROM attachment"), 0);
   EXPECT_EQ(count(*c, "SELECT COUNT(*) FROM _blob"), 0);
@@ -101,8 +100,8 @@ TEST_F(NetAttachTest, AScanReachesTheStationsOtherDeviceAndNoOtherStation) {
   // Syncing again moves no content either way.
   auto again_a = sync(*a, tokens_[0]);
   auto again_b = sync(*b, tokens_[1]);
-  ASSERT_OK_R(again_a);
-  ASSERT_OK_R(again_b);
+  ASSERT_OK(again_a);
+  ASSERT_OK(again_b);
   EXPECT_EQ(again_a->summary.blobs_sent, 0u);
   EXPECT_EQ(again_b->summary.blobs_received, 0u);
   EXPECT_LT(again_a->bytes_sent + again_b->bytes_received, 4096u);

@@ -7,6 +7,7 @@
 #include "shared/app/reference.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 
 namespace liaison {
@@ -14,8 +15,6 @@ namespace {
 
 using sync::Replica;
 using sync::Role;
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 using Device = test::TestDevice;
 
@@ -33,7 +32,7 @@ class NetAuditTest : public ::testing::Test {
       app::StationInput in;
       in.id = s;
       in.name = std::string("站") + s;
-      ASSERT_OK_R(app::add_station(district_.replica(), in));
+      ASSERT_OK(app::add_station(district_.replica(), in));
     }
     add("s01", "S01");
     add("s02", "S02");
@@ -42,9 +41,9 @@ class NetAuditTest : public ::testing::Test {
 
   void add(const std::string& name, const std::string& station) {
     auto token = district_.add_device("station", station);
-    ASSERT_OK_R(token);
+    ASSERT_OK(token);
     auto r = Replica::create(dir_.file(name + ".db"), {Uuid{}, Role::kStation, station, ""});
-    ASSERT_OK_R(r);
+    ASSERT_OK(r);
     devices_.push_back({name, token.value(), std::move(r).value()});
   }
 
@@ -99,10 +98,10 @@ class NetAuditTest : public ::testing::Test {
 
 TEST_F(NetAuditTest, ASyncIsLoggedUnderItsDeviceAndAddress) {
   Device& s01 = device("s01");
-  ASSERT_OK_R(opinion(s01, "S01"));
-  ASSERT_OK_R(opinion(s01, "S01"));
+  ASSERT_OK(opinion(s01, "S01"));
+  ASSERT_OK(opinion(s01, "S01"));
   auto done = sync(s01);
-  ASSERT_OK_R(done);
+  ASSERT_OK(done);
   EXPECT_EQ(done->summary.pushed, 2u);
   district_.stop();
 
@@ -125,17 +124,17 @@ TEST_F(NetAuditTest, ASyncIsLoggedUnderItsDeviceAndAddress) {
 }
 
 TEST_F(NetAuditTest, RefusedChangesAreLoggedWithTheirReason) {
-  for (Device& d : devices_) ASSERT_OK_R(sync(d));  // binds both replicas
+  for (Device& d : devices_) ASSERT_OK(sync(d));  // binds both replicas
   Device& s01 = device("s01");
   Device& s02 = device("s02");
   // S02 relays a copy of S01's change as if it were its own to carry: a forged origin.
-  ASSERT_OK_R(opinion(s01, "S02"));  // and S01 writes a record of another station
+  ASSERT_OK(opinion(s01, "S02"));  // and S01 writes a record of another station
   ASSERT_TRUE(test::exchange(*s01.replica, *s02.replica).is_ok());
   auto forged = sync(s02);
-  ASSERT_OK_R(forged);
+  ASSERT_OK(forged);
   EXPECT_EQ(forged->summary.refused, 1u);
   auto scoped = sync(s01);
-  ASSERT_OK_R(scoped);
+  ASSERT_OK(scoped);
   EXPECT_EQ(scoped->summary.refused, 1u);
   district_.stop();
 

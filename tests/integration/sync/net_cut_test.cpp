@@ -19,6 +19,7 @@
 #include "shared/app/reference.h"
 #include "shared/sync/protocol.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 #include "tools/faultproxy/fault_proxy.h"
 
@@ -37,8 +38,6 @@ constexpr uint64_t kPulled = kDistrictRecords + 1;     // and the station's refe
 const char* kPulledRows =
     "SELECT (SELECT COUNT(*) FROM opinion WHERE recorded_by = 'district-desk') + "
     "(SELECT COUNT(*) FROM station)";
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 // Where the messages of a clean sync of the template end, in bytes relayed each way (the
 // proxy's WebSocket message ends), and how many changes each ACK and each CHANGES carried.
@@ -307,7 +306,7 @@ TEST_P(NetCutTest, NextSyncCompletesWithoutSendingAnythingTwice) {
   test::ServedDistrict d(dir_.file("district.db"), /*create=*/false);
   auto opened = Replica::open(dir_.file("station.db"));
   ASSERT_TRUE(d.ok());
-  ASSERT_OK_R(opened);
+  ASSERT_OK(opened);
   Replica& station = *opened.value();
   const std::string mine = "recorded_by = '" + station.info().id.str() + "'";
 
@@ -339,7 +338,7 @@ TEST_P(NetCutTest, NextSyncCompletesWithoutSendingAnythingTwice) {
   auto clean = proxy_to(d.port(), {});
   ASSERT_TRUE(clean);
   auto second = service::sync_with_server(station, test::once(url(*clean), t_.token));
-  ASSERT_OK_R(second);
+  ASSERT_OK(second);
   EXPECT_EQ(second->summary.pushed, kStationRecords - district_has);
   EXPECT_EQ(second->summary.pulled, kPulled - device_has);
   faultproxy::ConnectionStats again = only_connection(*clean);
@@ -381,7 +380,7 @@ TEST_F(NetCutTest, OneSyncRetriesThroughACutAndCompletes) {
   test::ServedDistrict d(dir_.file("district.db"), /*create=*/false);
   auto opened = Replica::open(dir_.file("station.db"));
   ASSERT_TRUE(d.ok());
-  ASSERT_OK_R(opened);
+  ASSERT_OK(opened);
   FaultConfig cut;
   cut.down.cut = faultproxy::Trigger::in_message(m.changes_msg(2), m.changes_bytes(1) / 2);
   cut.faulty_to = 1;  // the first connection only
@@ -393,7 +392,7 @@ TEST_F(NetCutTest, OneSyncRetriesThroughACutAndCompletes) {
   o.retry.max_attempts = 0;
   o.retry.start = std::chrono::milliseconds(10);
   auto r = service::sync_with_server(*opened.value(), o);
-  ASSERT_OK_R(r);
+  ASSERT_OK(r);
   EXPECT_EQ(r->attempts, 2);
   EXPECT_EQ(r->summary.pushed, kStationRecords);
   EXPECT_EQ(r->summary.pulled, kPulled);

@@ -14,6 +14,7 @@
 #include "shared/app/spokespersons.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 
 namespace liaison {
@@ -22,8 +23,6 @@ namespace {
 using sync::Replica;
 using sync::Role;
 
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
-
 class NetHubTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -31,41 +30,41 @@ class NetHubTest : public ::testing::Test {
     app::StationInput s;
     s.id = "S01";
     s.name = "东风村联络站";
-    ASSERT_OK_R(app::add_station(district_.replica(), s));
+    ASSERT_OK(app::add_station(district_.replica(), s));
     auto token = district_.add_device("station", "S01");
-    ASSERT_OK_R(token);
+    ASSERT_OK(token);
     station_token_ = token.value();
     ASSERT_TRUE(district_.start().is_ok());
 
     auto station = Replica::create(dir_.file("station.db"), {Uuid{}, Role::kStation, "S01"});
-    ASSERT_OK_R(station);
+    ASSERT_OK(station);
     station_ = std::move(station).value();
-    ASSERT_OK_R(sync_station());
+    ASSERT_OK(sync_station());
     app::SpokespersonInput in;
     in.name = "王芳";
     auto sp = app::add_spokesperson(*station_, in);
-    ASSERT_OK_R(sp);
+    ASSERT_OK(sp);
     spokesperson_ = sp.value();
     auto device = app::add_device(*station_, {"", "", spokesperson_});  // `liaison device add`
-    ASSERT_OK_R(device);
+    ASSERT_OK(device);
     sp_token_ = device->token;
     sp_device_ = device->device.id;
-    ASSERT_OK_R(sync_station());
+    ASSERT_OK(sync_station());
 
     // `liaison serve`: another connection to the station's file, serving on its own thread.
     auto hub_replica = Replica::open(dir_.file("station.db"));
-    ASSERT_OK_R(hub_replica);
+    ASSERT_OK(hub_replica);
     hub_replica_ = std::move(hub_replica).value();
     net::ServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
     auto hub = service::SyncServer::start(*hub_replica_, o);
-    ASSERT_OK_R(hub);
+    ASSERT_OK(hub);
     hub_ = std::move(hub).value();
 
     auto device_replica =
         Replica::create(dir_.file("sp.db"), {Uuid{}, Role::kSpokesperson, "S01", spokesperson_});
-    ASSERT_OK_R(device_replica);
+    ASSERT_OK(device_replica);
     sp_ = std::move(device_replica).value();
   }
 
@@ -114,15 +113,15 @@ class NetHubTest : public ::testing::Test {
 };
 
 TEST_F(NetHubTest, ThreeHopsThereAndBackWithTheHubOfflineForAWhile) {
-  ASSERT_OK_R(sp_with_hub());  // the first visit: the device gets its spokesperson's record
+  ASSERT_OK(sp_with_hub());  // the first visit: the device gets its spokesperson's record
   EXPECT_EQ(test::query_count(*sp_, "SELECT COUNT(*) FROM spokesperson"), 1);
-  ASSERT_OK_R(sp_opinion("村口路灯坏了。"));
-  ASSERT_OK_R(sp_opinion("垃圾清运不及时。"));
+  ASSERT_OK(sp_opinion("村口路灯坏了。"));
+  ASSERT_OK(sp_opinion("垃圾清运不及时。"));
   auto visit = sp_with_hub();
-  ASSERT_OK_R(visit);
+  ASSERT_OK(visit);
   EXPECT_EQ(visit->summary.pushed, 2u);
   // The district is out of reach for a while: the station and the device keep working.
-  ASSERT_OK_R(test::insert_row(*station_, "opinion",
+  ASSERT_OK(test::insert_row(*station_, "opinion",
                                {{"station_id", std::string("S01")},
                                 {"recorded_by", station_->info().id.str()},
                                 {"at", std::string("2025-04-02T09:00:00Z")},
@@ -130,10 +129,10 @@ TEST_F(NetHubTest, ThreeHopsThereAndBackWithTheHubOfflineForAWhile) {
                                 {"voter", std::string("钱女士")},
                                 {"source", std::string("reception")},
                                 {"created_at", std::string("2025-04-02T09:00:00Z")}}));
-  ASSERT_OK_R(sp_opinion("河道有人倒垃圾。"));
-  ASSERT_OK_R(sp_with_hub());
+  ASSERT_OK(sp_opinion("河道有人倒垃圾。"));
+  ASSERT_OK(sp_with_hub());
   auto up = sync_station();  // the link is back
-  ASSERT_OK_R(up);
+  ASSERT_OK(up);
   EXPECT_EQ(up->summary.refused, 0u);
   EXPECT_EQ(district_count("SELECT COUNT(*) FROM opinion"), 4);
   Uuid sp_origin = sp_->info().id;
@@ -141,7 +140,7 @@ TEST_F(NetHubTest, ThreeHopsThereAndBackWithTheHubOfflineForAWhile) {
   district_.stop();
   EXPECT_EQ(district_.replica().version_vector()[sp_origin], sp_->version_vector()[sp_origin]);
   auto bound = app::device_for_replica(district_.replica(), sp_origin);
-  ASSERT_OK_R(bound);
+  ASSERT_OK(bound);
   ASSERT_TRUE(bound.value().has_value()) << "the district knows which device runs the replica";
   EXPECT_EQ(bound.value()->id, sp_device_);
   EXPECT_EQ(bound.value()->last_address.value_or(""), "hub S01");
@@ -150,17 +149,17 @@ TEST_F(NetHubTest, ThreeHopsThereAndBackWithTheHubOfflineForAWhile) {
                                                      "matter = '村口路灯坏了。'");
   ASSERT_EQ(mine, 1);
   auto q = district_.replica().db().prepare("SELECT id FROM opinion WHERE matter = '村口路灯坏了。'");
-  ASSERT_OK_R(q);
+  ASSERT_OK(q);
   ASSERT_TRUE(q->step().value());
   std::string opinion = q->column_text(0);
   app::StepInput step;
   step.step = "explained";
   step.note = "已报镇政府，本周修复。";
-  ASSERT_OK_R(app::add_step(district_.replica(), opinion, step));
+  ASSERT_OK(app::add_step(district_.replica(), opinion, step));
   ASSERT_TRUE(district_.start().is_ok());
-  ASSERT_OK_R(sync_station());
+  ASSERT_OK(sync_station());
   auto back = sp_with_hub();
-  ASSERT_OK_R(back);
+  ASSERT_OK(back);
   EXPECT_EQ(test::query_count(*sp_, "SELECT COUNT(*) FROM opinion_step WHERE opinion_id = '" +
                                         opinion + "'"),
             1);
@@ -168,38 +167,38 @@ TEST_F(NetHubTest, ThreeHopsThereAndBackWithTheHubOfflineForAWhile) {
   EXPECT_EQ(test::query_count(*sp_, "SELECT COUNT(*) FROM opinion"), 3);
   // The station knows when the device last visited.
   auto devices = app::list_devices(*station_);
-  ASSERT_OK_R(devices);
+  ASSERT_OK(devices);
   ASSERT_EQ(devices->size(), 1u);
   EXPECT_TRUE(devices->front().last_seen_at.has_value());
 }
 
 TEST_F(NetHubTest, ADeviceSyncingWithHubAndDistrictInEitherOrderAddsEachRecordOnce) {
-  ASSERT_OK_R(sp_with_hub());
-  ASSERT_OK_R(sp_opinion("第一条"));
-  ASSERT_OK_R(sp_with_hub());
-  ASSERT_OK_R(sync_station());
+  ASSERT_OK(sp_with_hub());
+  ASSERT_OK(sp_opinion("第一条"));
+  ASSERT_OK(sp_with_hub());
+  ASSERT_OK(sync_station());
   // Direct first, then the hub, then the station's sync: the district already has it.
-  ASSERT_OK_R(sp_opinion("第二条"));
+  ASSERT_OK(sp_opinion("第二条"));
   auto direct = sp_with_district();
-  ASSERT_OK_R(direct);
+  ASSERT_OK(direct);
   EXPECT_EQ(direct->summary.pushed, 1u);
-  ASSERT_OK_R(sp_with_hub());
+  ASSERT_OK(sp_with_hub());
   auto relay = sync_station();
-  ASSERT_OK_R(relay);
+  ASSERT_OK(relay);
   EXPECT_EQ(relay->summary.pushed, 1u);  // only the hub's note of the visit (hub_device)
   EXPECT_EQ(relay->summary.pulled, 0u);
   // The hub first, then directly, then the station.
-  ASSERT_OK_R(sp_opinion("第三条"));
+  ASSERT_OK(sp_opinion("第三条"));
   auto via_hub = sp_with_hub();
-  ASSERT_OK_R(via_hub);
+  ASSERT_OK(via_hub);
   EXPECT_EQ(via_hub->summary.pushed, 1u);
   auto then_direct = sp_with_district();
-  ASSERT_OK_R(then_direct);
+  ASSERT_OK(then_direct);
   EXPECT_EQ(then_direct->summary.pushed, 1u);  // the district had not heard of it yet
   auto later = sync_station();
-  ASSERT_OK_R(later);
+  ASSERT_OK(later);
   EXPECT_EQ(later->summary.pushed, 1u);  // again only the note of the visit
-  ASSERT_OK_R(sp_with_hub());
+  ASSERT_OK(sp_with_hub());
   EXPECT_EQ(district_count("SELECT COUNT(*) FROM opinion"), 3);
   EXPECT_EQ(district_count("SELECT COUNT(DISTINCT matter) FROM opinion"), 3);
   EXPECT_EQ(test::query_count(*station_, "SELECT COUNT(*) FROM opinion"), 3);
@@ -209,11 +208,11 @@ TEST_F(NetHubTest, ADeviceSyncingWithHubAndDistrictInEitherOrderAddsEachRecordOn
 }
 
 TEST_F(NetHubTest, ConcurrentEditsOnDeviceStationAndDistrictResolveTheSameEverywhere) {
-  ASSERT_OK_R(sp_with_hub());
+  ASSERT_OK(sp_with_hub());
   auto id = sp_opinion("公交站没有遮阳棚。");
-  ASSERT_OK_R(id);
-  ASSERT_OK_R(sp_with_hub());
-  ASSERT_OK_R(sync_station());
+  ASSERT_OK(id);
+  ASSERT_OK(sp_with_hub());
+  ASSERT_OK(sync_station());
   // Three edits of the same field, none aware of the others.
   app::OpinionEdit e;
   e.place = "东门";
@@ -227,11 +226,11 @@ TEST_F(NetHubTest, ConcurrentEditsOnDeviceStationAndDistrictResolveTheSameEveryw
   // Everyone syncs, twice round, in an order where each edit meets the others at different
   // places.
   for (int round = 0; round < 2; ++round) {
-    ASSERT_OK_R(sp_with_hub());
-    ASSERT_OK_R(sync_station());
-    ASSERT_OK_R(sp_with_district());
+    ASSERT_OK(sp_with_hub());
+    ASSERT_OK(sync_station());
+    ASSERT_OK(sp_with_district());
   }
-  ASSERT_OK_R(sp_with_hub());
+  ASSERT_OK(sp_with_hub());
   auto place = [&](Replica& r) {
     auto v = test::field(r, "opinion", id.value(), "place");
     return v.is_ok() ? std::get<std::string>(v.value()) : std::string("?");
@@ -246,7 +245,7 @@ TEST_F(NetHubTest, ConcurrentEditsOnDeviceStationAndDistrictResolveTheSameEveryw
   for (Replica* r : {&district_.replica(), station_.get(), sp_.get()}) {
     auto q = r->db().prepare("SELECT lost_value, kept_value FROM _conflict WHERE row_id = ? AND "
                              "field = 'place'");
-    ASSERT_OK_R(q);
+    ASSERT_OK(q);
     q->bind(1, id.value());
     while (q->step().value()) {
       seen.insert(q->column_text(0));

@@ -10,6 +10,7 @@
 #include "shared/sync/watermarks.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 
 namespace liaison {
@@ -17,8 +18,6 @@ namespace {
 
 using sync::Replica;
 using sync::Role;
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 using Device = test::TestDevice;
 
@@ -30,10 +29,10 @@ class NetOriginsTest : public ::testing::Test {
       app::StationInput in;
       in.id = s;
       in.name = std::string("站") + s;
-      ASSERT_OK_R(app::add_station(district_.replica(), in));
+      ASSERT_OK(app::add_station(district_.replica(), in));
     }
     for (const char* sp : {"SP1", "SP2"}) {
-      ASSERT_OK_R(test::insert_row(district_.replica(), "spokesperson",
+      ASSERT_OK(test::insert_row(district_.replica(), "spokesperson",
                                    {{"station_id", std::string("S01")},
                                     {"name", std::string("代言员") + sp},
                                     {"created_at", std::string("2025-01-01T00:00:00Z")}},
@@ -48,9 +47,9 @@ class NetOriginsTest : public ::testing::Test {
 
   void add(const std::string& name, Role role, const std::string& station, const std::string& sp) {
     auto token = district_.add_device(sync::role_name(role), station, sp);
-    ASSERT_OK_R(token);
+    ASSERT_OK(token);
     auto r = Replica::create(dir_.file(name + ".db"), {Uuid{}, role, station, sp});
-    ASSERT_OK_R(r);
+    ASSERT_OK(r);
     devices_.push_back({name, token.value(), std::move(r).value()});
   }
 
@@ -83,13 +82,13 @@ class NetOriginsTest : public ::testing::Test {
 };
 
 TEST_F(NetOriginsTest, AVectorNamesOnlyTheOriginsTheDeviceMaySee) {
-  for (Device& d : devices_) ASSERT_OK_R(sync(d));  // binds every replica to its device
-  ASSERT_OK_R(opinion(device("s01"), "S01", Value{}));
-  ASSERT_OK_R(opinion(device("s02"), "S02", Value{}));
-  ASSERT_OK_R(opinion(device("sp1"), "S01", std::string("SP1")));
-  ASSERT_OK_R(opinion(device("sp2"), "S01", std::string("SP2")));
+  for (Device& d : devices_) ASSERT_OK(sync(d));  // binds every replica to its device
+  ASSERT_OK(opinion(device("s01"), "S01", Value{}));
+  ASSERT_OK(opinion(device("s02"), "S02", Value{}));
+  ASSERT_OK(opinion(device("sp1"), "S01", std::string("SP1")));
+  ASSERT_OK(opinion(device("sp2"), "S01", std::string("SP2")));
   for (int round = 0; round < 2; ++round)
-    for (Device& d : devices_) ASSERT_OK_R(sync(d));
+    for (Device& d : devices_) ASSERT_OK(sync(d));
 
   auto names = [](Device& d, Device& other) { return d.replica->version_vector().count(other.id()); };
   // Another station's devices are never named.
@@ -113,7 +112,7 @@ TEST_F(NetOriginsTest, AVectorNamesOnlyTheOriginsTheDeviceMaySee) {
   district_.stop();
   Device& s02 = device("s02");
   auto has = sync::peer_vector(district_.replica(), s02.device_id());
-  ASSERT_OK_R(has);
+  ASSERT_OK(has);
   ASSERT_TRUE(has.value().has_value());
   sync::VersionVector acknowledged = *has.value();
   for (const char* s01 : {"s01", "sp1", "sp2"})
@@ -121,15 +120,15 @@ TEST_F(NetOriginsTest, AVectorNamesOnlyTheOriginsTheDeviceMaySee) {
 }
 
 TEST_F(NetOriginsTest, ADeviceCannotPushUnderAnotherDevicesOrigin) {
-  for (Device& d : devices_) ASSERT_OK_R(sync(d));
+  for (Device& d : devices_) ASSERT_OK(sync(d));
   Device& s01 = device("s01");
   Device& s02 = device("s02");
   // S01 makes a record it has not synced yet; S02 gets a copy of that change (a USB stick, a
   // forged file) and pushes it as if relaying it.
-  ASSERT_OK_R(opinion(s01, "S02", Value{}));  // even a record of S02's own station
+  ASSERT_OK(opinion(s01, "S02", Value{}));  // even a record of S02's own station
   ASSERT_TRUE(test::exchange(*s01.replica, *s02.replica).is_ok());
   auto pushed = sync(s02);
-  ASSERT_OK_R(pushed);
+  ASSERT_OK(pushed);
   EXPECT_EQ(pushed->summary.pushed, 0u);
   EXPECT_EQ(pushed->summary.refused, 1u);
   district_.stop();
@@ -142,7 +141,7 @@ TEST_F(NetOriginsTest, ADeviceCannotPushUnderAnotherDevicesOrigin) {
   // its merits: S01 may not write S02's records).
   ASSERT_TRUE(district_.start().is_ok());
   auto real = sync(s01);
-  ASSERT_OK_R(real);
+  ASSERT_OK(real);
   EXPECT_EQ(real->summary.refused, 1u);
   district_.stop();
   auto reasons = test::query_count(district_.replica(),

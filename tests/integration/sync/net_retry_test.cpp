@@ -19,6 +19,7 @@
 #include "shared/app/reference.h"
 #include "shared/sync/blob_store.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 #include "tools/faultproxy/fault_proxy.h"
 
@@ -29,8 +30,6 @@ using faultproxy::FaultConfig;
 using faultproxy::FaultProxy;
 using sync::Replica;
 
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
-
 constexpr size_t kPhotoChunks = 12;  // and a short last one
 
 class NetRetryTest : public ::testing::Test {
@@ -40,16 +39,16 @@ class NetRetryTest : public ::testing::Test {
     app::StationInput in;
     in.id = "S01";
     in.name = "站S01";
-    ASSERT_OK_R(app::add_station(district_.replica(), in));
+    ASSERT_OK(app::add_station(district_.replica(), in));
     for (int i = 0; i < 2; ++i) {
       auto token = district_.add_device("station", "S01");
-      ASSERT_OK_R(token);
+      ASSERT_OK(token);
       tokens_.push_back(*token);
     }
     ASSERT_TRUE(district_.start().is_ok());
     // The first device attaches the photo and syncs it straight to the district.
     auto a = Replica::create(dir_.file("a.db"), {Uuid{}, sync::Role::kStation, "S01"});
-    ASSERT_OK_R(a);
+    ASSERT_OK(a);
     std::mt19937_64 rng(7);
     std::string photo(kPhotoChunks * wire::kBlobChunkSize + 777, '\0');
     for (char& c : photo) c = static_cast<char>(rng() & 0xff);
@@ -58,14 +57,14 @@ class NetRetryTest : public ::testing::Test {
     op.voter = "赵六";
     op.matter = "路面塌陷，附现场照片。";
     auto opinion = app::add_opinion(**a, op);
-    ASSERT_OK_R(opinion);
+    ASSERT_OK(opinion);
     auto attached = app::attach_file(**a, opinion.value(), dir_.file("photo.jpg"));
-    ASSERT_OK_R(attached);
+    ASSERT_OK(attached);
     sha_ = attached->sha256;
     size_ = photo.size();
-    ASSERT_OK_R(service::sync_with_server(**a, test::once(url(district_.port()), tokens_[0])));
+    ASSERT_OK(service::sync_with_server(**a, test::once(url(district_.port()), tokens_[0])));
     auto b = Replica::create(dir_.file("b.db"), {Uuid{}, sync::Role::kStation, "S01"});
-    ASSERT_OK_R(b);
+    ASSERT_OK(b);
     b_ = std::move(b).value();
   }
 
@@ -113,7 +112,7 @@ TEST_F(NetRetryTest, ASyncCutAfterProgressEveryTimeCompletesWithOneRetry) {
   auto proxy = cutting_proxy(3 * wire::kBlobChunkSize + 20'000);
   ASSERT_TRUE(proxy);
   auto r = sync_b(*proxy, /*retries=*/1);
-  ASSERT_OK_R(r);
+  ASSERT_OK(r);
   // Far more attempts than one retry allows when every cut counts.
   EXPECT_GE(r->attempts, 4);
   EXPECT_EQ(r->summary.blobs_received, 1u);
@@ -124,7 +123,7 @@ TEST_F(NetRetryTest, ASyncCutAfterProgressEveryTimeCompletesWithOneRetry) {
   EXPECT_EQ(proxy->stats().cuts, static_cast<uint64_t>(r->attempts - 1));
   sync::BlobStore store(b_->db());
   auto whole = store.has(sha_);
-  ASSERT_OK_R(whole);
+  ASSERT_OK(whole);
   EXPECT_TRUE(whole.value());
 }
 

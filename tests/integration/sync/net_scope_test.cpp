@@ -14,6 +14,7 @@
 #include "shared/app/opinions.h"
 #include "tests/common/replica_fixture.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 
 namespace liaison {
@@ -22,8 +23,6 @@ namespace {
 using sync::Replica;
 using sync::Role;
 using test::NamedFields;
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 Value T(const char* text) { return std::string(text); }
 
@@ -282,7 +281,7 @@ class NetScopeTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(district_.ok());
     for (const SeedRow& row : seed())
-      ASSERT_OK_R(test::insert_row(district_.replica(), row.table, row.fields, row.id));
+      ASSERT_OK(test::insert_row(district_.replica(), row.table, row.fields, row.id));
     add_device(Role::kStation, "station", "S01", "");
     add_device(Role::kSpokesperson, "spokesperson", "S01", "SP1");
     add_device(Role::kDistrict, "district", "", "");
@@ -292,9 +291,9 @@ class NetScopeTest : public ::testing::Test {
   void add_device(Role role, const std::string& name, const std::string& station,
                   const std::string& sp) {
     auto token = district_.add_device(name, station, sp);
-    ASSERT_OK_R(token);
+    ASSERT_OK(token);
     auto r = Replica::create(dir_.file("device-" + name + ".db"), {Uuid{}, role, station, sp});
-    ASSERT_OK_R(r);
+    ASSERT_OK(r);
     devices_.push_back({role, std::move(r).value(), token.value()});
   }
 
@@ -328,7 +327,7 @@ class NetScopeTest : public ::testing::Test {
 TEST_F(NetScopeTest, EachRoleReceivesItsScopeAndTheDistrictKeepsOnlyWhatIsAllowed) {
   // Pull: every device gets exactly the seed rows of its scope.
   for (Device& d : devices_) {
-    ASSERT_OK_R(sync(d));
+    ASSERT_OK(sync(d));
     int64_t expected = 0;
     for (const SeedRow& row : seed()) {
       bool want = (row.seen_by & bit(d.role)) != 0;
@@ -346,12 +345,12 @@ TEST_F(NetScopeTest, EachRoleReceivesItsScopeAndTheDistrictKeepsOnlyWhatIsAllowe
     for (const PushCase& c : pushes()) {
       if (c.role != d.role) continue;
       auto t = c.write(d);
-      ASSERT_OK_R(t) << c.name;
+      ASSERT_OK(t) << c.name;
       written.emplace_back(&c, t.value());
       refused += *c.refused != '\0';
     }
     auto r = sync(d);
-    ASSERT_OK_R(r);
+    ASSERT_OK(r);
     EXPECT_EQ(r->summary.refused, refused) << sync::role_name(d.role);
     district_.stop();  // the district's replica is the test's until the next start
     for (size_t i = first; i < written.size(); ++i) {
@@ -362,14 +361,14 @@ TEST_F(NetScopeTest, EachRoleReceivesItsScopeAndTheDistrictKeepsOnlyWhatIsAllowe
         EXPECT_EQ(has_row(district_.replica(), t.table, t.id), applied) << c->name;
       } else {
         auto v = test::field(district_.replica(), t.table, t.id, t.column);
-        ASSERT_OK_R(v) << c->name;
+        ASSERT_OK(v) << c->name;
         EXPECT_EQ(v.value() == t.value, applied) << c->name;
       }
     }
     ASSERT_TRUE(district_.start().is_ok());
   }
   // Pull again: each applied creation reaches exactly the roles whose scope holds it.
-  for (Device& d : devices_) ASSERT_OK_R(sync(d));
+  for (Device& d : devices_) ASSERT_OK(sync(d));
   for (const auto& [c, t] : written) {
     if (*c->refused != '\0' || !t.column.empty()) continue;
     for (Device& d : devices_) {

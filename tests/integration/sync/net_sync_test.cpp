@@ -13,6 +13,7 @@
 #include "shared/service/sync_client.h"
 #include "shared/service/sync_server.h"
 #include "shared/wire/messages.h"
+#include "tests/common/status_testing.h"
 #include "tests/common/temp_dir.h"
 
 namespace liaison {
@@ -20,24 +21,22 @@ namespace {
 
 using sync::Replica;
 
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
-
 class NetSyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto d = Replica::create(dir_.file("district.db"), {Uuid{}, sync::Role::kDistrict});
-    ASSERT_OK_R(d);
+    ASSERT_OK(d);
     district_ = std::move(d).value();
     for (const char* id : {"S01", "S02"}) {
       app::StationInput in;
       in.id = id;
       in.name = std::string("站") + id;
-      ASSERT_OK_R(app::add_station(*district_, in));
+      ASSERT_OK(app::add_station(*district_, in));
     }
     net::ServerOptions options;
     options.port = 0;
     auto s = service::SyncServer::start(*district_, options);
-    ASSERT_OK_R(s);
+    ASSERT_OK(s);
     server_ = std::move(s).value();
   }
   void TearDown() override {
@@ -101,7 +100,7 @@ TEST_F(NetSyncTest, ManyStationsSyncAtOnceAndConverge) {
   for (auto& t : threads) t.join();
   for (int i = 0; i < kStations; ++i) EXPECT_TRUE(results[i].is_ok()) << results[i].message();
   // A second round carries everyone's records to everyone (same station).
-  for (int i = 0; i < kStations; ++i) ASSERT_OK_R(sync(*stations[i], tokens[i]));
+  for (int i = 0; i < kStations; ++i) ASSERT_OK(sync(*stations[i], tokens[i]));
   server_->shutdown(std::chrono::milliseconds(2000));
   std::string want = district_->digest().value();
   for (int i = 0; i < kStations; ++i) EXPECT_EQ(stations[i]->digest().value(), want) << i;
@@ -113,10 +112,10 @@ TEST_F(NetSyncTest, RepeatedSyncsSendNothingAgain) {
   auto s = station("a", "S01");
   for (int j = 0; j < 5; ++j) add(*s, "张三");
   auto first = sync(*s, token);
-  ASSERT_OK_R(first);
+  ASSERT_OK(first);
   EXPECT_EQ(first->summary.pushed, 5u);
   auto second = sync(*s, token);
-  ASSERT_OK_R(second);
+  ASSERT_OK(second);
   EXPECT_EQ(second->summary.pushed, 0u);
   EXPECT_EQ(second->summary.pulled, 0u);
   EXPECT_LT(second->bytes_sent + second->bytes_received, 1024u);
@@ -135,15 +134,15 @@ TEST_F(NetSyncTest, WrongAndRevokedTokensAreRefusedAndOthersGoOn) {
   // Revoke while the server runs: the next sync is refused.
   server_->shutdown(std::chrono::milliseconds(1000));
   std::string id = good.substr(4, good.find('.', 4) - 4);
-  ASSERT_OK_R(app::revoke_device(*district_, id));
+  ASSERT_OK(app::revoke_device(*district_, id));
   net::ServerOptions options;
   auto restarted = service::SyncServer::start(*district_, options);
-  ASSERT_OK_R(restarted);
+  ASSERT_OK(restarted);
   server_ = std::move(restarted).value();
   auto revoked = sync(*a, good);
   ASSERT_FALSE(revoked.is_ok());
   EXPECT_EQ(revoked.status().key(), "revoked");
-  ASSERT_OK_R(sync(*b, other));
+  ASSERT_OK(sync(*b, other));
 }
 
 TEST_F(NetSyncTest, AStationCannotWriteAnotherStationsRecords) {
@@ -151,7 +150,7 @@ TEST_F(NetSyncTest, AStationCannotWriteAnotherStationsRecords) {
   auto a = station("a", "S02");  // a replica made for S02 but holding an S01 device token
   add(*a, "李四");
   auto r = sync(*a, token);
-  ASSERT_OK_R(r);
+  ASSERT_OK(r);
   EXPECT_EQ(r->summary.refused, 1u);
   auto n = district_->db().prepare("SELECT COUNT(*) FROM opinion");
   // The district never got the row (checked after the server stops using the replica).
@@ -204,7 +203,7 @@ TEST_F(NetSyncTest, MalformedAndWrongVersionPeersGetAnErrorAndTheServerGoesOn) {
   }
   auto s = station("a", "S01");
   add(*s, "王五");
-  ASSERT_OK_R(sync(*s, token));
+  ASSERT_OK(sync(*s, token));
 }
 
 TEST_F(NetSyncTest, AnUnreachableServerIsAClearErrorAfterTheRetries) {

@@ -8,14 +8,13 @@
 #include "shared/app/reference.h"
 #include "tests/common/temp_dir.h"
 #include "tests/integration/net/test_cert.h"
+#include "tests/common/status_testing.h"
 #include "tests/integration/sync/net_fixture.h"
 
 namespace liaison {
 namespace {
 
 using sync::Replica;
-
-#define ASSERT_OK_R(r) ASSERT_TRUE((r).is_ok()) << (r).status().message()
 
 class NetTlsTest : public ::testing::Test {
  protected:
@@ -27,12 +26,12 @@ class NetTlsTest : public ::testing::Test {
     app::StationInput s;
     s.id = "S01";
     s.name = "站S01";
-    ASSERT_OK_R(app::add_station(district_.replica(), s));
+    ASSERT_OK(app::add_station(district_.replica(), s));
     auto token = district_.add_device("station", "S01");
-    ASSERT_OK_R(token);
+    ASSERT_OK(token);
     token_ = token.value();
     for (const char* matter : {"菜市场周边占道经营。", "希望延长图书馆开放时间。"}) {
-      ASSERT_OK_R(test::insert_row(district_.replica(), "opinion",
+      ASSERT_OK(test::insert_row(district_.replica(), "opinion",
                                    {{"station_id", std::string("S01")},
                                     {"recorded_by", std::string("district-desk")},
                                     {"at", std::string("2025-03-01T09:00:00Z")},
@@ -42,13 +41,13 @@ class NetTlsTest : public ::testing::Test {
                                     {"created_at", std::string("2025-03-01T09:00:00Z")}}));
     }
     auto r = Replica::create(dir_.file("station.db"), {Uuid{}, sync::Role::kStation, "S01"});
-    ASSERT_OK_R(r);
+    ASSERT_OK(r);
     station_ = std::move(r).value();
     for (int i = 0; i < 3; ++i) {
       app::OpinionInput in;
       in.voter = "吴十";
       in.matter = "路口红绿灯时间太短，老人过不去。" + std::to_string(i);
-      ASSERT_OK_R(app::add_opinion(*station_, in));
+      ASSERT_OK(app::add_opinion(*station_, in));
     }
     net::ServerOptions o;
     o.tls_cert_file = cert_;
@@ -86,14 +85,14 @@ TEST_F(NetTlsTest, ATrustingClientSyncsBothWaysOverWss) {
   service::SyncOptions o = test::once(url(), token_);
   o.net.ca_file = cert_;
   auto r = service::sync_with_server(*station_, o);
-  ASSERT_OK_R(r);
+  ASSERT_OK(r);
   EXPECT_EQ(r->summary.pushed, 3u);
   EXPECT_EQ(r->summary.pulled, 3u);  // the station row and the district's two opinions
   EXPECT_EQ(sync::unacknowledged_changes(*station_).value(), 0u);
   // By host name too: the certificate names localhost.
   o.net.url = url("wss", "localhost");
   auto again = service::sync_with_server(*station_, o);
-  ASSERT_OK_R(again);
+  ASSERT_OK(again);
   EXPECT_EQ(again->summary.pushed + again->summary.pulled, 0u);
   district_.stop();
   EXPECT_EQ(test::query_count(district_.replica(), "SELECT COUNT(*) FROM opinion"), 5);
