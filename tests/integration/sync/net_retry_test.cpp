@@ -107,13 +107,16 @@ class NetRetryTest : public ::testing::Test {
   uint64_t size_ = 0;
 };
 
-TEST_F(NetRetryTest, ASyncCutAfterProgressEveryTimeCompletesWithOneRetry) {
+TEST_F(NetRetryTest, ASyncCutAfterProgressEveryTimeCompletesWithTwoRetries) {
   // Room for three chunks and a bit per connection: each stores some, none gets them all.
   auto proxy = cutting_proxy(3 * wire::kBlobChunkSize + 20'000);
   ASSERT_TRUE(proxy);
-  auto r = sync_b(*proxy, /*retries=*/1);
+  // Two retries, not one: a cut may cost a connection the chunks it had received but not yet
+  // read (the device's next request draws a reset, which drops them), so now and then one
+  // connection moves nothing.
+  auto r = sync_b(*proxy, /*retries=*/2);
   ASSERT_OK(r);
-  // Far more attempts than one retry allows when every cut counts.
+  // More attempts than two retries allow when every cut counts.
   EXPECT_GE(r->attempts, 4);
   EXPECT_EQ(r->summary.blobs_received, 1u);
   EXPECT_EQ(r->summary.chunks_received, kPhotoChunks + 1);  // each chunk once
