@@ -1,11 +1,10 @@
-// attach ID FILE; attachment list ID; attachment get ID|SHA256 --out FILE: scans and photos of
-// paper records, attached to a record and taken back out (shared/app/attachments.h).
+// attach ID FILE: a scan or photo of a paper record, attached to a record
+// (shared/app/attachments.h); `attachment list|get` are shared with liaison-server (shared/cli).
 #include <memory>
 
 #include "client/commands.h"
 #include "shared/app/attachments.h"
-#include "shared/app/json.h"
-#include "shared/app/render.h"
+#include "shared/cli/common_commands.h"
 
 namespace liaison::client {
 
@@ -13,10 +12,6 @@ namespace {
 
 struct AttachInput {
   std::string id, file;
-};
-
-struct GetInput {
-  std::string id, out;
 };
 
 Status attach(cli::Context& ctx, const AttachInput& in) {
@@ -28,41 +23,6 @@ Status attach(cli::Context& ctx, const AttachInput& in) {
   return {};
 }
 
-Status list(cli::Context& ctx, const std::string& owner_id) {
-  LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
-  LIAISON_ASSIGN_OR_RETURN(std::vector<app::Attachment> list, app::attachments_of(*r, owner_id));
-  app::Output& out = ctx.out();
-  if (out.json()) {
-    app::Json items = app::Json::array();
-    for (const app::Attachment& a : list) items.push_back(app::to_json(a));
-    out.print_json(items);
-    return {};
-  }
-  if (list.empty()) {
-    out.print_line(out.text("msg.no_attachments"));
-    return {};
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const app::Attachment& a : list)
-    rows.push_back({a.id, a.at, a.name.value_or(""), a.mime.value_or(""), std::to_string(a.size),
-                    out.text(a.present ? "label.content_here" : "label.not_here")});
-  out.print_table({"label.id", "label.at", "label.name", "label.mime", "label.size",
-                   "label.content"},
-                  rows);
-  return {};
-}
-
-Status get(cli::Context& ctx, const GetInput& in) {
-  LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
-  LIAISON_ASSIGN_OR_RETURN(app::Attachment a, app::export_attachment(*r, in.id, in.out));
-  app::Output& out = ctx.out();
-  if (out.json())
-    out.print_json({{"id", a.id}, {"sha256", a.sha256}, {"size", a.size}, {"file", in.out}});
-  else
-    out.print_line(out.format("msg.attachment_saved", in.out));
-  return {};
-}
-
 }  // namespace
 
 void add_attach_commands(cli::Program& program) {
@@ -71,18 +31,7 @@ void add_attach_commands(cli::Program& program) {
   cmd->add_option("id", in->id)->required();
   cmd->add_option("file", in->file)->required();
   program.on_run(cmd, [in](cli::Context& ctx) { return attach(ctx, *in); });
-
-  CLI::App* group = program.group(program.app(), "attachment", "label.cmd.attachment");
-  auto owner = std::make_shared<std::string>();
-  CLI::App* ls = program.command(*group, "list", "label.cmd.attachment_list");
-  ls->add_option("id", *owner)->required();
-  program.on_run(ls, [owner](cli::Context& ctx) { return list(ctx, *owner); });
-
-  auto g = std::make_shared<GetInput>();
-  CLI::App* get_cmd = program.command(*group, "get", "label.cmd.attachment_get");
-  get_cmd->add_option("id", g->id)->required();
-  get_cmd->add_option("--out", g->out)->required();
-  program.on_run(get_cmd, [g](cli::Context& ctx) { return get(ctx, *g); });
+  cli::add_attachment_commands(program);
 }
 
 }  // namespace liaison::client

@@ -41,6 +41,8 @@ Status run_sync(cli::Context& ctx, const SyncInput& in) {
   app::Output& out = ctx.out();
   bool tty = !out.json() && isatty(STDERR_FILENO);
   auto progress = [&](const service::SyncProgress& p) {
+    ctx.progress({{"attempt", p.attempt}, {"pushed", p.pushed}, {"pulled", p.pulled},
+                  {"bytes_sent", p.bytes_sent}, {"bytes_received", p.bytes_received}});
     if (tty) std::fprintf(stderr, "\r%s", out.format("msg.sync_progress", p.pushed, p.pulled).c_str());
   };
   Result<service::SyncResult> res = service::sync_with_server(*r, options, progress);

@@ -6,6 +6,11 @@
 
 namespace liaison::client {
 
+// The program: its name, default database and every command (main.cpp); the desk runs the same
+// commands in-process.
+const cli::ProgramSpec& program_spec();
+void add_commands(cli::Program& program);
+
 // init --station ID [--server URL] [--token T] [--spokesperson ID]
 void add_init_command(cli::Program& program);
 // opinion add | import | list | show | set, and (cmd_handling.cpp) amend | step | void
@@ -24,5 +29,7 @@ void add_spokesperson_commands(cli::Program& program);
 
 // sync [--server URL] [--token T] [--retries N] [--ca-file F] [--insecure]; refused
 void add_sync_commands(cli::Program& program);
+// ui [--listen HOST:PORT] [--port-file F]: the station desk, a page for this computer's browser
+void add_ui_command(cli::Program& program);
 
 }  // namespace liaison::client

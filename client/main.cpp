@@ -3,22 +3,37 @@
 #include "client/commands.h"
 #include "shared/cli/common_commands.h"
 
+namespace liaison::client {
+
+const cli::ProgramSpec& program_spec() {
+  static const cli::ProgramSpec kSpec{"liaison", "LIAISON_DB", "liaison.db", add_commands};
+  return kSpec;
+}
+
+void add_commands(cli::Program& program) {
+  add_init_command(program);
+  add_opinion_commands(program);
+  add_attach_commands(program);
+  add_report_commands(program);
+  add_duty_commands(program);
+  add_spokesperson_commands(program);
+  cli::add_conflict_commands(program);
+  add_status_command(program);
+  add_sync_commands(program);
+  cli::add_device_commands(program);
+  cli::add_serve_command(program);
+  cli::add_change_commands(program);
+  cli::add_bundle_commands(program, /*device=*/true);
+  add_ui_command(program);
+}
+
+}  // namespace liaison::client
+
 int main(int argc, char** argv) {
-  liaison::cli::Program program("liaison", "LIAISON_DB", "liaison.db", argc, argv);
+  const liaison::cli::ProgramSpec& spec = liaison::client::program_spec();
+  liaison::cli::Program program(spec.name, spec.db_env, spec.db_file, argc, argv);
   try {
-    liaison::client::add_init_command(program);
-    liaison::client::add_opinion_commands(program);
-    liaison::client::add_attach_commands(program);
-    liaison::client::add_report_commands(program);
-    liaison::client::add_duty_commands(program);
-    liaison::client::add_spokesperson_commands(program);
-    liaison::cli::add_conflict_commands(program);
-    liaison::client::add_status_command(program);
-    liaison::client::add_sync_commands(program);
-    liaison::cli::add_device_commands(program);
-    liaison::cli::add_serve_command(program);
-    liaison::cli::add_change_commands(program);
-    liaison::cli::add_bundle_commands(program, /*device=*/true);
+    spec.add_commands(program);
     return program.run(argc, argv);
   } catch (const CLI::ParseError& e) {
     return program.usage_error(e);

@@ -6,6 +6,11 @@
 
 namespace liaison::server {
 
+// The program: its name, default database and every command (main.cpp); the dashboard runs the
+// same commands in-process.
+const cli::ProgramSpec& program_spec();
+void add_commands(cli::Program& program);
+
 // init: creates the district replica.
 void add_init_command(cli::Program& program);
 // home add|list, station add|list, deputy add|list
@@ -20,5 +25,11 @@ void add_report_commands(cli::Program& program);
 void add_duty_commands(cli::Program& program);
 // audit [--device ID] [--since TIME] [--event E] [--limit N]: the audit log, newest first
 void add_audit_command(cli::Program& program);
+// user add NAME | passwd NAME (the password on standard input) | list | remove NAME: the
+// dashboard's accounts
+void add_user_commands(cli::Program& program);
+// serve ... [--dashboard HOST:PORT [--dashboard-port-file F]]: the sync server, and beside it
+// the district dashboard (docs/web.md)
+void add_serve_with_dashboard(cli::Program& program);
 
 }  // namespace liaison::server

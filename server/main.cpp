@@ -3,23 +3,40 @@
 #include "server/commands.h"
 #include "shared/cli/common_commands.h"
 
+namespace liaison::server {
+
+const cli::ProgramSpec& program_spec() {
+  static const cli::ProgramSpec kSpec{"liaison-server", "LIAISON_SERVER_DB", "district.db",
+                                      add_commands};
+  return kSpec;
+}
+
+void add_commands(cli::Program& program) {
+  add_init_command(program);
+  add_reference_commands(program);
+  add_duty_commands(program);
+  cli::add_device_commands(program);
+  add_compact_command(program);
+  add_report_commands(program);
+  add_audit_command(program);
+  add_user_commands(program);
+  cli::add_attachment_commands(program);
+  add_serve_with_dashboard(program);
+  CLI::App* opinion = program.group(program.app(), "opinion", "label.cmd.opinion");
+  cli::add_opinion_list(program, *opinion, /*with_station=*/true);
+  cli::add_opinion_show(program, *opinion);
+  cli::add_conflict_commands(program);
+  cli::add_change_commands(program);
+  cli::add_bundle_commands(program, /*device=*/false);
+}
+
+}  // namespace liaison::server
+
 int main(int argc, char** argv) {
-  liaison::cli::Program program("liaison-server", "LIAISON_SERVER_DB", "district.db", argc, argv);
+  const liaison::cli::ProgramSpec& spec = liaison::server::program_spec();
+  liaison::cli::Program program(spec.name, spec.db_env, spec.db_file, argc, argv);
   try {
-    liaison::server::add_init_command(program);
-    liaison::server::add_reference_commands(program);
-    liaison::server::add_duty_commands(program);
-    liaison::cli::add_device_commands(program);
-    liaison::server::add_compact_command(program);
-    liaison::server::add_report_commands(program);
-    liaison::server::add_audit_command(program);
-    liaison::cli::add_serve_command(program);
-    CLI::App* opinion = program.group(program.app(), "opinion", "label.cmd.opinion");
-    liaison::cli::add_opinion_list(program, *opinion, /*with_station=*/true);
-    liaison::cli::add_opinion_show(program, *opinion);
-    liaison::cli::add_conflict_commands(program);
-    liaison::cli::add_change_commands(program);
-    liaison::cli::add_bundle_commands(program, /*device=*/false);
+    spec.add_commands(program);
     return program.run(argc, argv);
   } catch (const CLI::ParseError& e) {
     return program.usage_error(e);

@@ -22,6 +22,17 @@ ensure_deps() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# Node.js and npm for the browser tests (tests/browser): the machines come with them; Debian's
+# packages where they do not.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends nodejs npm
+}
+
 # Configures and builds into $1 (default build/) with the remaining arguments passed to cmake.
 # -O2 without debug info: the Beast translation units compile about 40 % faster than with -g
 # (-O3 is avoided: GCC 12 gives false -Wrestrict warnings there, which -Werror turns fatal).

@@ -34,6 +34,17 @@ void add_opinion_show(Program& program, CLI::App& opinion);
 void add_device_commands(Program& program);
 
 // serve [--listen HOST:PORT] [--port-file F] [--tls-cert F --tls-key F] [--grace S]
-void add_serve_command(Program& program);
+// attachment list ID | get ID|SHA256 --out FILE: the scans and photos attached to a record.
+void add_attachment_commands(Program& program);
+
+// companion, when set, runs beside the sync server for as long as it serves (the district
+// dashboard): it is started before the sync server (a failure stops everything before it
+// starts) and what it returns is destroyed, stopping it, after the sync server has drained.
+// Returns the command, so that a program can add the companion's options to it.
+using ServeCompanion = std::function<Result<std::shared_ptr<void>>(Context& ctx)>;
+CLI::App* add_serve_command(Program& program, ServeCompanion companion = {});
+
+// HOST:PORT ("127.0.0.1:0", "[::1]:8750") split; InvalidArgument err.bad_listen otherwise.
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text);
 
 }  // namespace liaison::cli

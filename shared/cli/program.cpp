@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 #include "shared/util/i18n.h"
@@ -24,6 +25,7 @@ std::string scan_lang(int argc, const char* const* argv) {
 }  // namespace
 
 Result<sync::Replica*> Context::replica() {
+  if (lent_) return lent_;
   if (!replica_) {
     LIAISON_ASSIGN_OR_RETURN(replica_, sync::Replica::open(globals_.db));
   }
@@ -35,7 +37,9 @@ Program::Program(const std::string& name, std::string db_env, std::string db_fil
     : app_(std::string(), name),
       help_lang_(scan_lang(argc, argv)),
       db_env_(std::move(db_env)),
-      db_file_(std::move(db_file)) {
+      db_file_(std::move(db_file)),
+      out_(&std::cout),
+      err_(&std::cerr) {
   app_.description(text("label.cmd." + name));
   // Inherited by every command added later: options a command does not know are handed up to
   // its parent, so the global options may follow the command words.
@@ -73,24 +77,57 @@ int Program::run(int argc, const char* const* argv) {
     const char* env = std::getenv(db_env_.c_str());
     globals_.db = env && *env ? env : db_file_;
   }
-  app::Output out(globals_.lang, globals_.json, std::cout, std::cerr);
-  if (!chosen_) return out.fail(Status::invalid("err.usage"));
+  app::Output out(globals_.lang, globals_.json, *out_, *err_);
+  if (!chosen_) {
+    last_code_ = Code::kInvalidArgument;
+    return out.fail(Status::invalid("err.usage"));
+  }
   Context ctx(globals_, out);
+  ctx.lend_replica(lent_replica_);
+  ctx.set_progress_sink(progress_);
   Status status = chosen_(ctx);
+  last_code_ = status.code();
   if (!status.is_ok()) return out.fail(status, ctx.failure_context());
   return 0;
 }
 
 int Program::usage_error(const CLI::ParseError& error) {
-  if (error.get_exit_code() == 0) return app_.exit(error);  // --help: printed on stdout
-  app::Output out(help_lang_, false, std::cout, std::cerr);
+  last_code_ = Code::kInvalidArgument;
+  if (error.get_exit_code() == 0) return app_.exit(error, *out_, *err_);  // --help: on stdout
+  app::Output out(help_lang_, false, *out_, *err_);
   return out.fail(Status::invalid("err.usage", error.what()));
 }
 
 int Program::crash(const std::exception& error) {
-  app::Output out(help_lang_, false, std::cout, std::cerr);
+  last_code_ = Code::kInternal;
+  app::Output out(help_lang_, false, *out_, *err_);
   out.fail(Status::internal(error.what()));
   return 1;
+}
+
+Captured run_captured(const ProgramSpec& spec, const std::vector<std::string>& args,
+                      sync::Replica* replica, Context::ProgressSink progress) {
+  std::vector<const char*> argv{spec.name.c_str()};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  int argc = static_cast<int>(argv.size());
+  std::ostringstream out, err;
+  Captured result;
+  Program program(spec.name, spec.db_env, spec.db_file, argc, argv.data());
+  program.redirect(out, err);
+  program.lend_replica(replica);
+  program.set_progress_sink(std::move(progress));
+  try {
+    spec.add_commands(program);
+    result.exit = program.run(argc, argv.data());
+  } catch (const CLI::ParseError& e) {
+    result.exit = program.usage_error(e);
+  } catch (const std::exception& e) {
+    result.exit = program.crash(e);
+  }
+  result.code = program.last_code();
+  result.out = out.str();
+  result.err = err.str();
+  return result;
 }
 
 void optional_option(CLI::App* cmd, const std::string& name, std::optional<std::string>& target) {

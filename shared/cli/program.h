@@ -13,13 +13,15 @@
 //     catch (const std::exception& e) { return program.crash(e); }
 //   }
 //
-// Not thread-safe: one Program per process.
+// Not thread-safe: a Program runs one command line; run_captured() makes one per call, so
+// commands may run in-process on several threads, each with its own Program.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -43,8 +45,16 @@ class Context {
   const Globals& globals() const { return globals_; }
   app::Output& out() { return out_; }
   // The replica at --db, opened (and migrated) on first use; NotFound err.no_replica when the
-  // file does not exist.
+  // file does not exist. A replica lent with lend_replica() is returned instead.
   Result<sync::Replica*> replica();
+  void lend_replica(sync::Replica* replica) { lent_ = replica; }
+  // Where a long command (sync) reports how far it got, besides a terminal's progress line:
+  // the web desk's progress display. Does nothing unless a sink is set.
+  using ProgressSink = std::function<void(const nlohmann::ordered_json&)>;
+  void set_progress_sink(ProgressSink sink) { progress_ = std::move(sink); }
+  void progress(const nlohmann::ordered_json& state) {
+    if (progress_) progress_(state);
+  }
   // A catalogue key whose text goes before the message if the action fails ("err.csv").
   void set_failure_context(std::string key) { failure_context_ = std::move(key); }
   const std::string& failure_context() const { return failure_context_; }
@@ -53,6 +63,8 @@ class Context {
   const Globals& globals_;
   app::Output& out_;
   std::unique_ptr<sync::Replica> replica_;
+  sync::Replica* lent_ = nullptr;
+  ProgressSink progress_;
   std::string failure_context_;
 };
 
@@ -83,13 +95,47 @@ class Program {
   // Prints the one error line for an unexpected exception; returns 1.
   int crash(const std::exception& error);
 
+  // For running commands in-process (the web API, shared/web): results and the error line go
+  // to out and err instead of stdout and stderr, and the action works on replica instead of
+  // opening --db. Call before run(). replica must outlive run().
+  void redirect(std::ostream& out, std::ostream& err) { out_ = &out, err_ = &err; }
+  void lend_replica(sync::Replica* replica) { lent_replica_ = replica; }
+  void set_progress_sink(Context::ProgressSink sink) { progress_ = std::move(sink); }
+  // The status the last run() ended with (OK, a usage error's InvalidArgument, or the action's).
+  Code last_code() const { return last_code_; }
+
  private:
   CLI::App app_;
   Globals globals_;
   std::string help_lang_;
   std::string db_env_, db_file_;
   Action chosen_;
+  std::ostream* out_;
+  std::ostream* err_;
+  sync::Replica* lent_replica_ = nullptr;
+  Context::ProgressSink progress_;
+  Code last_code_ = Code::kOk;
 };
+
+// What makes one of the two programs: its name, where its database is when --db is not given,
+// and the function that adds its commands.
+struct ProgramSpec {
+  std::string name, db_env, db_file;
+  std::function<void(Program&)> add_commands;
+};
+
+// What an in-process run printed and how it ended.
+struct Captured {
+  int exit = 0;
+  Code code = Code::kOk;
+  std::string out, err;
+};
+
+// Runs args (the words after the program's name) in-process, exactly as the program would,
+// capturing what it prints; lends replica to the action when given, and reports progress to
+// progress when given. Never throws.
+Captured run_captured(const ProgramSpec& spec, const std::vector<std::string>& args,
+                      sync::Replica* replica = nullptr, Context::ProgressSink progress = {});
 
 // Adds --name to cmd storing its value into target, which stays nullopt when it is not given
 // (so that an empty value can mean "clear").

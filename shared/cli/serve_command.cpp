@@ -19,15 +19,13 @@ struct ServeInput {
 
 }  // namespace
 
-namespace {
-
-// Splits HOST:PORT ("127.0.0.1:0", "[::1]:8750"); InvalidArgument for anything else.
 Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
   size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
     return Status::invalid("err.bad_listen", text);
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string port = text.substr(colon + 1);
   if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
     return Status::invalid("err.bad_listen", text);
@@ -36,9 +34,7 @@ Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
   return std::make_pair(host, static_cast<uint16_t>(n));
 }
 
-}  // namespace
-
-void add_serve_command(cli::Program& program) {
+CLI::App* add_serve_command(cli::Program& program, ServeCompanion companion) {
   auto in = std::make_shared<ServeInput>();
   CLI::App* cmd = program.command(program.app(), "serve", "label.cmd.serve");
   cmd->add_option("--listen", in->listen);
@@ -46,7 +42,7 @@ void add_serve_command(cli::Program& program) {
   cmd->add_option("--tls-cert", in->tls_cert);
   cmd->add_option("--tls-key", in->tls_key);
   cmd->add_option("--grace", in->grace_seconds);
-  program.on_run(cmd, [in](cli::Context& ctx) -> Status {
+  program.on_run(cmd, [in, companion](cli::Context& ctx) -> Status {
     LIAISON_ASSIGN_OR_RETURN(auto where, parse_listen(in->listen));
     if (in->tls_cert.empty() != in->tls_key.empty())
       return Status::invalid("err.tls_pair", "--tls-cert --tls-key");
@@ -61,6 +57,10 @@ void add_serve_command(cli::Program& program) {
     options.port_file = in->port_file;
     options.tls_cert_file = in->tls_cert;
     options.tls_key_file = in->tls_key;
+    std::shared_ptr<void> beside;
+    if (companion) {
+      LIAISON_ASSIGN_OR_RETURN(beside, companion(ctx));
+    }
     app::Output& out = ctx.out();
     return service::serve_until_signalled(
         *r, options, std::chrono::seconds(in->grace_seconds), [&](uint16_t port) {
@@ -72,6 +72,7 @@ void add_serve_command(cli::Program& program) {
           std::cout.flush();
         });
   });
+  return cmd;
 }
 
 }  // namespace liaison::cli

@@ -7,11 +7,7 @@
 // return from run() when no session, timer or pending handler call remains.
 #include "shared/net/ws_server.h"
 
-#include <unistd.h>
-
 #include <csignal>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <vector>
 
@@ -24,6 +20,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "shared/net/listen.h"
 #include "shared/net/server_core.h"
 
 namespace liaison::net {
@@ -216,31 +213,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
   bool drained_ = false;  // the last session is gone; no timer may be started any more
 };
 
-Result<tcp::endpoint> listen_endpoint(asio::io_context& ioc, const ServerOptions& o) {
-  error_code ec;
-  asio::ip::address addr = asio::ip::make_address(o.host, ec);
-  if (!ec) return tcp::endpoint(addr, o.port);
-  tcp::resolver resolver(ioc);
-  auto results = resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive, ec);
-  if (ec || results.empty()) {
-    return Status::io("cannot resolve the listen address '" + o.host + "': " + ec.message());
-  }
-  return results.begin()->endpoint();
-}
-
-Status open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep, const ServerOptions& o) {
-  error_code ec;
-  acceptor.open(ep.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(ep, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::io("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
-                      ec.message());
-  }
-  return Status::ok();
-}
-
 Result<std::optional<ssl::context>> load_tls(const ServerOptions& o) {
   if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return std::optional<ssl::context>();
   if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
@@ -280,37 +252,6 @@ Result<std::optional<ssl::context>> load_tls(const ServerOptions& o) {
   return ctx;
 }
 
-// Writes "<port>\n" to a temporary file beside path and renames it over path, so a reader never
-// sees a partial file.
-Status write_port_file(const std::string& path, uint16_t port) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << port << '\n';
-    out.close();
-    if (!out) return Status(Code::kIo, "err.file", "cannot write the port file " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return Status(Code::kIo, "err.file", "cannot write the port file " + path);
-  }
-  return Status::ok();
-}
-
-// Runs ctx until it has no more work; a handler that throws despite the rules is dropped and
-// the loop goes on, so one bad call does not take down every connection on the thread.
-void run_loop(asio::io_context& ctx) {
-  for (;;) {
-    try {
-      ctx.run();
-      return;
-    } catch (...) {
-    }
-  }
-}
-
 }  // namespace
 
 struct WsServer::Impl {
@@ -334,22 +275,22 @@ Result<std::unique_ptr<WsServer>> WsServer::start(ServerOptions options, Handler
   if (options.io_threads < 1) return Status::invalid("err.usage", "io_threads must be at least 1");
   auto impl = std::make_unique<Impl>();
   LIAISON_ASSIGN_OR_RETURN(std::optional<ssl::context> tls, load_tls(options));
-  LIAISON_ASSIGN_OR_RETURN(tcp::endpoint ep, listen_endpoint(impl->ioc, options));
+  LIAISON_ASSIGN_OR_RETURN(tcp::endpoint ep, detail::listen_endpoint(impl->ioc, options.host, options.port));
   impl->core = std::make_shared<detail::ServerCore>(std::move(options), std::move(factory),
                                                     impl->db, std::move(tls));
   const ServerOptions& o = impl->core->options;
   impl->listener = std::make_shared<Listener>(impl->ioc, impl->core);
-  LIAISON_RETURN_IF_ERROR(open_acceptor(impl->listener->acceptor(), ep, o));
+  LIAISON_RETURN_IF_ERROR(detail::open_acceptor(impl->listener->acceptor(), ep, o.host, o.port));
   error_code ec;
   impl->port = impl->listener->acceptor().local_endpoint(ec).port();
   if (ec) return Status::io("cannot read the bound port: " + ec.message());
-  if (!o.port_file.empty()) LIAISON_RETURN_IF_ERROR(write_port_file(o.port_file, impl->port));
+  if (!o.port_file.empty()) LIAISON_RETURN_IF_ERROR(detail::write_port_file(o.port_file, impl->port));
 
   impl->listener->start();
-  impl->db_thread = std::thread([ctx = &impl->db] { run_loop(*ctx); });
+  impl->db_thread = std::thread([ctx = &impl->db] { detail::run_loop(*ctx); });
   impl->db_id = impl->db_thread.get_id();
   for (int i = 0; i < o.io_threads; ++i) {
-    impl->io_threads.emplace_back([ctx = &impl->ioc] { run_loop(*ctx); });
+    impl->io_threads.emplace_back([ctx = &impl->ioc] { detail::run_loop(*ctx); });
   }
   return std::unique_ptr<WsServer>(new WsServer(std::move(impl)));
 }

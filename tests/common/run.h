@@ -101,11 +101,12 @@ inline bool drain(int out_fd, int err_fd, RunResult& r, std::chrono::steady_cloc
 
 }  // namespace detail
 
-// Runs argv (argv[0] an absolute path) in dir with the extra environment variables; gives up
-// and kills the program after timeout.
+// Runs argv (argv[0] an absolute path) in dir with the extra environment variables and the file
+// stdin_path (when given) as standard input; gives up and kills the program after timeout.
 inline RunResult run(std::vector<std::string> argv, const std::string& dir,
                      const std::map<std::string, std::string>& extra_env = {},
-                     std::chrono::seconds timeout = std::chrono::seconds(60)) {
+                     std::chrono::seconds timeout = std::chrono::seconds(60),
+                     const std::string& stdin_path = "") {
   RunResult r;
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return r;
@@ -118,6 +119,8 @@ inline RunResult run(std::vector<std::string> argv, const std::string& dir,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  if (!stdin_path.empty())
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
   std::vector<std::string> env = detail::child_env(extra_env);
   std::vector<char*> c_argv = detail::c_strings(argv);

@@ -1,0 +1,307 @@
+// The station desk (`liaison ui`) and the district dashboard (`liaison-server serve --dashboard`)
+// in a real headless chromium, against the real programs and SQLite files (docs/web.md).
+// Run: `node --test` here (after `npm ci`), or ctest -L browser in the release build.
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+
+import {
+  ADMIN, DEADLINE_MS, SCREENSHOT_DIR, Stack, launchBrowser, poll, quiet, screenshot, squash,
+  watchPage,
+} from './harness.mjs';
+
+// The pages' elements: the only place the tests name them.
+const DESK = {
+  syncButton: '#sync-button',
+  syncStatus: '#sync-status',
+  navOpinions: '#nav-opinions',
+  navNew: '#nav-new',
+  navReceptions: '#nav-receptions',
+  navSpokespersons: '#nav-spokespersons',
+  navConflicts: '#nav-conflicts',
+  navReport: '#nav-report',
+  form: '#opinion-form',
+  field: (name) => `#opinion-form [name="${name}"]`,
+  submit: '#opinion-submit',
+  rows: '#opinion-list tr[data-id]',
+  row: (id) => `#opinion-list tr[data-id="${id}"]`,
+  detail: '#opinion-detail',
+  message: '#message',
+};
+const DASH = {
+  loginForm: '#login-form',
+  user: '#login-form [name="user"]',
+  password: '#login-form [name="password"]',
+  submit: '#login-submit',
+  error: '#login-error',
+  logout: '#logout',
+  navOverview: '#nav-overview',
+  navOpinions: '#nav-opinions',
+  navConflicts: '#nav-conflicts',
+  navReport: '#nav-report',
+  rows: '#opinion-list tr[data-id]',
+  row: (id) => `#opinion-list tr[data-id="${id}"]`,
+};
+
+// An opinion as a voter said it: several lines, Chinese punctuation, spaces around it. It must
+// come back exactly as typed.
+const OPINION = {
+  voter: '张桂兰',
+  phone: '13800000101',
+  place: '中仓街道西营社区3号楼',
+  matter: '  西营路的路灯坏了：晚上很黑，老人“不敢出门”！\n菜市场门口（东侧）积水……能否解决？  ',
+};
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+const watchers = new WeakMap();
+// Dashboard pages are answered 401 while nobody is signed in; that is how they learn it.
+const dashboardAnswers = { allowStatus: (url, status) => status === 401 && url.pathname.startsWith('/api/') };
+
+// A test with its own Stack and browser context. After fn, nothing a page did may be
+// forbidden (see watchPage), and every child must exit 0 on SIGTERM. On a failure the
+// children's logs and the pages' requests are added to the message and the directory kept.
+function browserTest(name, fn) {
+  test(name, async () => {
+    const stack = await Stack.create(name.replace(/[^a-z]+/gi, '-').slice(0, 24));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    context.setDefaultTimeout(DEADLINE_MS);
+    const pages = [];
+    const open = async (url, watchOptions) => {
+      const page = await context.newPage();
+      const w = watchPage(page, watchOptions);
+      watchers.set(page, w);
+      pages.push(w);
+      await page.goto(url);
+      return page;
+    };
+    let failed = true;
+    try {
+      await fn({ stack, context, open });
+      assert.deepEqual(pages.flatMap((w) => w.problems), [], 'what the pages did');
+      failed = false;
+    } catch (e) {
+      const requests = pages.map((w, i) => `--- page ${i} requests\n${w.requests.join('\n')}`);
+      // The runner prints the stack, which holds the message as it was when thrown.
+      const extra = `\n${await stack.logs()}\n${requests.join('\n')}`;
+      if (e instanceof Error) e.stack = `${e.stack}${extra}`;
+      throw e;
+    } finally {
+      await context.close();
+      const bad = await stack.close({ keep: failed });
+      if (!failed) assert.deepEqual(bad, [], 'children that did not exit 0 on SIGTERM');
+    }
+  });
+}
+
+// The answer to the page's next METHOD request on a path starting with prefix.
+function nextAnswer(page, method, prefix) {
+  return page.waitForResponse((r) => r.request().method() === method &&
+    new URL(r.url()).pathname.startsWith(prefix));
+}
+
+// Clicks a navigation link and waits for the answer to the API request it makes (the views are
+// the location's #hash: a link to the view shown already fetches nothing).
+async function navigate(page, selector, apiPrefix) {
+  const answer = nextAnswer(page, 'GET', apiPrefix);
+  await page.click(selector);
+  const r = await answer;
+  assert.equal(r.status(), 200, `GET ${r.url()}: ${await r.text()}`);
+  await quiet(page);
+}
+
+async function getJson(url) {
+  const r = await fetch(url);
+  const text = await r.text();
+  assert.equal(r.status, 200, `GET ${url}: ${text}`);
+  return JSON.parse(text);
+}
+
+// Waits until the locator's text satisfies check.
+function textBecomes(locator, what, check) {
+  return poll(what, async () => check((await locator.textContent()) ?? ''));
+}
+
+async function signIn(page, password = ADMIN.password) {
+  await page.locator(DASH.loginForm).waitFor();
+  await page.fill(DASH.user, ADMIN.user);
+  await page.fill(DASH.password, password);
+  const answer = nextAnswer(page, 'POST', '/api/login');
+  await page.click(DASH.submit);
+  return answer;
+}
+
+browserTest('an opinion recorded at the desk reaches the dashboard after Sync', async ({ stack, open }) => {
+  await stack.start();
+  const desk = await open(`${stack.deskUrl}/`);
+
+  await desk.click(DESK.navNew);
+  await desk.locator(DESK.form).waitFor();
+  for (const name of ['voter', 'phone', 'place', 'matter']) await desk.fill(DESK.field(name), OPINION[name]);
+  const added = nextAnswer(desk, 'POST', '/api/opinions');
+  await desk.click(DESK.submit);
+  const answer = await added;
+  assert.equal(answer.status(), 200, `POST /api/opinions: ${await answer.text()}`);
+  const { id } = await answer.json();
+  assert.ok(id, 'the new opinion has an id');
+
+  const stored = await getJson(`${stack.deskUrl}/api/opinions/${id}`);
+  for (const name of ['voter', 'phone', 'place', 'matter']) {
+    assert.equal(stored[name], OPINION[name], `the stored ${name}, kept as typed`);
+  }
+  assert.equal(stored.station, 'S01');
+
+  // In the desk's list, and its detail shows the matter.
+  await desk.click(DESK.navOpinions);
+  const row = desk.locator(DESK.row(id));
+  await row.waitFor();
+  assert.ok(squash(await row.textContent()).includes(OPINION.voter), 'the list row names the voter');
+  await row.click();
+  const detail = desk.locator(DESK.detail);
+  await detail.waitFor();
+  await textBecomes(detail, 'the detail to show the matter',
+    (t) => squash(t).includes(squash(OPINION.matter)));
+
+  // Sync, and the page says what it pushed.
+  const started = nextAnswer(desk, 'POST', '/api/sync');
+  await desk.click(DESK.syncButton);
+  const start = await started;
+  assert.equal(start.status(), 202, `POST /api/sync: ${await start.text()}`);
+  const sync = await poll('the sync to finish', async () => {
+    const s = await getJson(`${stack.deskUrl}/api/sync`);
+    return !s.running && (s.result || s.error) ? s : null;
+  });
+  assert.ok(!sync.error, `the sync failed: ${sync.error}`);
+  assert.ok(sync.result.pushed >= 1, `pushed ${sync.result.pushed}`);
+  await textBecomes(desk.locator(DESK.syncStatus), `the sync status to show pushed ${sync.result.pushed}`,
+    (t) => t.includes(String(sync.result.pushed)));
+
+  // The district's dashboard has it, with the same matter.
+  const dash = await open(`${stack.dashboardUrl}/`, dashboardAnswers);
+  assert.equal((await signIn(dash)).status(), 200);
+  await dash.click(DASH.navOpinions);
+  const drow = dash.locator(DASH.row(id));
+  await drow.waitFor();
+  const text = squash(await drow.textContent());
+  assert.ok(text.includes(OPINION.voter), `the dashboard row names the voter: ${text}`);
+  assert.ok(text.includes(squash(OPINION.matter)), `the dashboard row shows the matter: ${text}`);
+  const there = await dash.request.get(`${stack.dashboardUrl}/api/opinions/${id}`);
+  assert.equal(there.status(), 200);
+  const districtCopy = await there.json();
+  assert.equal(districtCopy.matter, OPINION.matter, "the district's matter, as typed");
+  assert.equal(districtCopy.station, 'S01');
+});
+
+browserTest('the dashboard needs a sign-in', async ({ stack, context, open }) => {
+  await stack.startDistrict();
+  const bare = await fetch(`${stack.dashboardUrl}/api/overview`);
+  assert.equal(bare.status, 401, 'GET /api/overview without a cookie');
+  const body = await bare.json();
+  assert.ok(typeof body.error === 'string' && body.error.length > 0, JSON.stringify(body));
+
+  const page = await open(`${stack.dashboardUrl}/`, dashboardAnswers);
+  await page.locator(DASH.loginForm).waitFor();
+  const w = watchers.get(page);
+  const leaked = () => w.responses.filter((r) => r.status() === 200 &&
+    /^\/api\/(?!login$)/.test(new URL(r.url()).pathname) && new URL(r.url()).pathname !== '/api/logout');
+  assert.deepEqual(leaked().map((r) => r.url()), [], 'data answered before sign-in');
+
+  const wrong = await signIn(page, 'not the password');
+  assert.equal(wrong.status(), 401, 'POST /api/login with a wrong password');
+  const error = page.locator(DASH.error);
+  await error.waitFor();
+  await textBecomes(error, 'the sign-in error', (t) => t.trim().length > 0);
+  assert.ok(await page.locator(DASH.loginForm).isVisible(), 'the form stays after a wrong password');
+  await screenshot(page, 'dashboard-signin-error');
+
+  const overview = nextAnswer(page, 'GET', '/api/overview');
+  const right = await signIn(page);
+  assert.equal(right.status(), 200, 'POST /api/login with the right password');
+  assert.equal((await overview).status(), 200, 'the overview after sign-in');
+  await page.locator(DASH.loginForm).waitFor({ state: 'hidden' });
+  await page.locator(DASH.logout).waitFor();
+  const cookie = (await context.cookies()).find((c) => c.name === 'liaison_session');
+  assert.ok(cookie, 'the session cookie');
+  assert.equal(cookie.httpOnly, true, 'HttpOnly');
+  assert.equal(cookie.sameSite, 'Strict', 'SameSite=Strict');
+  assert.equal((await page.request.get(`${stack.dashboardUrl}/api/overview`)).status(), 200);
+
+  // Still signed in after a reload; signed out after logout.
+  await page.reload();
+  await page.locator(DASH.logout).waitFor();
+  assert.ok(!(await page.locator(DASH.loginForm).isVisible()), 'no sign-in form after a reload');
+  const out = nextAnswer(page, 'POST', '/api/logout');
+  await page.click(DASH.logout);
+  assert.equal((await out).status(), 200, 'POST /api/logout');
+  await page.locator(DASH.loginForm).waitFor();
+  assert.equal((await page.request.get(`${stack.dashboardUrl}/api/overview`)).status(), 401,
+    'GET /api/overview after logout');
+});
+
+browserTest('each main page renders (screenshots for review)', async ({ stack, open }) => {
+  await stack.startDistrict();
+  // A station with some work done, synced, so that every page has something to show.
+  await stack.district('--json', 'category', 'add', '--id', 'urban', '--name', '城市管理');
+  await stack.district('--json', 'category', 'add', '--id', 'elderly', '--name', '养老服务');
+  await stack.station('--json', 'sync');
+  const seeds = [
+    ['--voter', '李建国', '--phone', '13800000102', '--place', '西营社区5号楼', '--source', 'visit',
+      '--category', 'urban', '--matter', '小区地下车库漏水严重，车顶上经常滴泥水，物业说要等维修基金批下来。'],
+    ['--voter', '王秀英', '--place', '西营社区党群服务中心', '--category', 'elderly', '--matter', '希望社区食堂能给行动不便的老人送餐上门。'],
+    ['--voter', '赵志强', '--phone', '13800000103', '--matter', OPINION.matter],
+  ];
+  const ids = [];
+  for (const s of seeds) ids.push((await stack.station('--json', 'opinion', 'add', ...s)).id);
+  await stack.station('--json', 'opinion', 'step', ids[0], 'reported', '--note', '已报街道城管科');
+  await stack.station('--json', 'spokesperson', 'add', '--name', '王桂芳', '--gender', 'f',
+    '--party-member', '--area', '西营社区1—6号楼', '--voters', '800', '--households', '320');
+  await stack.station('--json', 'reception', 'add', '--date', new Date().toISOString().slice(0, 10),
+    '--place', '西营社区党群服务中心', '--topic', '老旧小区综合整治', '--voters', '23', '--opinion', ids[0]);
+  await stack.station('--json', 'sync');
+  await stack.startDesk();
+
+  const shots = [];
+  const shoot = async (page, name) => { shots.push(await screenshot(page, name)); };
+
+  const desk = await open(`${stack.deskUrl}/`);
+  await desk.click(DESK.navOpinions);  // perhaps the view shown already: no request to wait for
+  await poll('the desk list', async () => (await desk.locator(DESK.rows).count()) >= seeds.length);
+  await shoot(desk, 'desk-opinions');
+  await desk.click(DESK.navNew);
+  await desk.locator(DESK.form).waitFor();
+  await shoot(desk, 'desk-new');
+  await navigate(desk, DESK.navOpinions, '/api/opinions');
+  const detailShown = nextAnswer(desk, 'GET', `/api/opinions/${ids[0]}`);
+  await desk.locator(DESK.row(ids[0])).click();
+  await detailShown;
+  await desk.locator(DESK.detail).waitFor();
+  await shoot(desk, 'desk-detail');
+  await navigate(desk, DESK.navReport, '/api/report/month');
+  await shoot(desk, 'desk-report');
+  await navigate(desk, DESK.navReceptions, '/api/receptions');
+  await shoot(desk, 'desk-receptions');
+  await navigate(desk, DESK.navSpokespersons, '/api/spokespersons');
+  await shoot(desk, 'desk-spokespersons');
+  await navigate(desk, DESK.navConflicts, '/api/conflicts');
+  await shoot(desk, 'desk-conflicts');
+
+  const dash = await open(`${stack.dashboardUrl}/`, dashboardAnswers);
+  await dash.locator(DASH.loginForm).waitFor();
+  await shoot(dash, 'dashboard-signin');
+  const overview = nextAnswer(dash, 'GET', '/api/overview');
+  assert.equal((await signIn(dash)).status(), 200);
+  assert.equal((await overview).status(), 200);
+  await shoot(dash, 'dashboard-overview');
+  await navigate(dash, DASH.navOpinions, '/api/opinions');
+  await poll('the dashboard list', async () => (await dash.locator(DASH.rows).count()) >= seeds.length);
+  await shoot(dash, 'dashboard-opinions');
+  await navigate(dash, DASH.navConflicts, '/api/conflicts');
+  await shoot(dash, 'dashboard-conflicts');
+  await navigate(dash, DASH.navReport, '/api/report/month');
+  await shoot(dash, 'dashboard-report');
+
+  for (const f of shots) assert.ok((await stat(f)).size > 1000, `${f} is a picture`);
+  console.log(`screenshots in ${SCREENSHOT_DIR}`);
+});
