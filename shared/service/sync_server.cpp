@@ -1,5 +1,7 @@
 #include "shared/service/sync_server.h"
 
+#include <csignal>
+
 #include "shared/service/device_access.h"
 #include "shared/service/reply.h"
 #include "shared/sync/protocol_server.h"
@@ -64,6 +66,12 @@ Status serve_until_signalled(sync::Replica& replica, net::ServerOptions options,
   if (on_listening) on_listening(server->port());
   LIAISON_RETURN_IF_ERROR(server->transport().shutdown_on_signals(grace));
   server->transport().wait();
+  server.reset();
+  // Drained. Destroying the server gave SIGINT and SIGTERM back their default action; another
+  // one arriving on the rest of the way out (what runs beside the server, closing the database)
+  // must not kill the process half-way with a signal status.
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   return {};
 }
 
