@@ -12,6 +12,7 @@ namespace {
 
 struct DashboardInput {
   std::string listen, port_file;
+  std::string tls_cert, tls_key;  // serve's own --tls-cert and --tls-key
 };
 
 // The dashboard and its HTTP server; destroying it stops the server first.
@@ -40,12 +41,16 @@ Result<std::shared_ptr<void>> start_dashboard(cli::Context& ctx, const Dashboard
   options.host = where.first;
   options.port = where.second;
   options.port_file = in.port_file;
+  options.tls_cert_file = in.tls_cert;
+  options.tls_key_file = in.tls_key;
+  running->dashboard->set_secure(!in.tls_cert.empty());
   web::Dashboard* dashboard = running->dashboard.get();
   LIAISON_ASSIGN_OR_RETURN(running->http,
                            net::HttpServer::start(options, [dashboard](const net::HttpRequest& r) {
                              return dashboard->handle(r);
                            }));
-  std::string url = "http://" + in.listen.substr(0, in.listen.rfind(':')) + ":" +
+  std::string scheme = in.tls_cert.empty() ? "http" : "https";
+  std::string url = scheme + "://" + in.listen.substr(0, in.listen.rfind(':')) + ":" +
                     std::to_string(running->http->port()) + "/";
   app::Output& out = ctx.out();
   if (out.json()) out.print_json({{"dashboard", url}});
@@ -58,8 +63,18 @@ Result<std::shared_ptr<void>> start_dashboard(cli::Context& ctx, const Dashboard
 
 void add_serve_with_dashboard(cli::Program& program) {
   auto in = std::make_shared<DashboardInput>();
-  CLI::App* serve = cli::add_serve_command(
-      program, [in](cli::Context& ctx) { return start_dashboard(ctx, *in); });
+  // The dashboard speaks HTTPS with the sync server's certificate when serve has one.
+  auto serve_cmd = std::make_shared<CLI::App*>(nullptr);
+  CLI::App* serve = cli::add_serve_command(program, [in, serve_cmd](cli::Context& ctx) {
+    auto value = [&](const char* name) {
+      CLI::Option* opt = (*serve_cmd)->get_option(name);
+      return opt->count() > 0 ? opt->as<std::string>() : std::string();
+    };
+    in->tls_cert = value("--tls-cert");
+    in->tls_key = value("--tls-key");
+    return start_dashboard(ctx, *in);
+  });
+  *serve_cmd = serve;
   serve->add_option("--dashboard", in->listen);
   serve->add_option("--dashboard-port-file", in->port_file);
 }

@@ -1,5 +1,5 @@
-// HttpServer: the accept loop, one HttpSession per connection (read a request, call the
-// handler, write the response, again while keep-alive holds), and shutdown. Everything runs on
+// HttpServer: the accept loop, one HttpSession per connection ((TLS handshake,) read a request,
+// call the handler, write the response, again while keep-alive holds), and shutdown. Everything runs on
 // the one I/O thread, so the sessions' registry needs no lock.
 #include "shared/net/http_server.h"
 
@@ -10,12 +10,14 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http.hpp>
 
 #include "shared/net/listen.h"
@@ -26,6 +28,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 
 const std::string& HttpRequest::header(const std::string& name) const {
   static const std::string kNone;
@@ -63,30 +66,44 @@ namespace {
 
 struct Shared;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// What the registry of live sessions needs from a session of either kind.
+class SessionBase {
  public:
-  HttpSession(tcp::socket socket, Shared& shared, uint64_t id)
-      : stream_(std::move(socket)), shared_(shared), id_(id) {
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection: (TLS handshake,) then requests answered in order while keep-alive holds.
+template <class Stream>
+class HttpSession : public SessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(Stream stream, Shared& shared, uint64_t id)
+      : stream_(std::move(stream)), shared_(shared), id_(id) {
     error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-    auto local = stream_.socket().local_endpoint(ec);
+    auto local = socket().local_endpoint(ec);
     if (!ec) local_port_ = local.port();
   }
-  void run() { read(); }
-  void close() {
+  void run();
+  void close() override {
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
   }
 
  private:
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+  void expire();
   void read();
   void on_read(error_code ec);
   void respond(HttpResponse response, bool keep_alive, unsigned version);
   void finish();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
@@ -98,13 +115,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 // What the listener and the sessions share; lives on the I/O thread.
 struct Shared {
-  Shared(asio::io_context& ioc, HttpOptions o, HttpHandler h)
-      : options(std::move(o)), handler(std::move(h)), acceptor(ioc), signals(ioc) {}
+  Shared(asio::io_context& ioc, HttpOptions o, HttpHandler h, std::optional<ssl::context> t)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        tls(std::move(t)),
+        acceptor(ioc),
+        signals(ioc) {}
   const HttpOptions options;
   const HttpHandler handler;
+  std::optional<ssl::context> tls;
   tcp::acceptor acceptor;
   asio::signal_set signals;
-  std::unordered_map<uint64_t, std::weak_ptr<HttpSession>> live;
+  std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> live;
   uint64_t next_id = 1;
   bool stopping = false;
 
@@ -113,9 +135,17 @@ struct Shared {
       if (stopping) return;
       if (!ec) {
         uint64_t id = next_id++;
-        auto session = std::make_shared<HttpSession>(std::move(socket), *this, id);
-        live.emplace(id, session);
-        session->run();
+        if (tls) {
+          auto session = std::make_shared<HttpSession<TlsStream>>(
+              TlsStream(PlainStream(std::move(socket)), *tls), *this, id);
+          live.emplace(id, session);
+          session->run();
+        } else {
+          auto session =
+              std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), *this, id);
+          live.emplace(id, session);
+          session->run();
+        }
       }
       accept();
     });
@@ -132,16 +162,37 @@ struct Shared {
   }
 };
 
-void HttpSession::read() {
+template <class Stream>
+void HttpSession<Stream>::expire() {
+  beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+}
+
+template <class Stream>
+void HttpSession<Stream>::run() {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    expire();
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = this->shared_from_this()](error_code ec) {
+                              if (ec) return self->finish();
+                              self->read();
+                            });
+  } else {
+    read();
+  }
+}
+
+template <class Stream>
+void HttpSession<Stream>::read() {
   parser_.emplace();
   parser_->body_limit(shared_.options.max_body);
   parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header));
-  stream_.expires_after(shared_.options.idle_timeout);
+  expire();
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](error_code ec, size_t) { self->on_read(ec); });
+                   [self = this->shared_from_this()](error_code ec, size_t) { self->on_read(ec); });
 }
 
-void HttpSession::on_read(error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::on_read(error_code ec) {
   if (shared_.stopping) return finish();
   if (ec == http::error::body_limit) {
     HttpResponse r{413, "application/json; charset=utf-8", "{\"error\":\"body too large\"}", {}};
@@ -195,7 +246,8 @@ void HttpSession::on_read(error_code ec) {
   respond(std::move(response), msg.keep_alive(), msg.version());
 }
 
-void HttpSession::respond(HttpResponse r, bool keep_alive, unsigned version) {
+template <class Stream>
+void HttpSession<Stream>::respond(HttpResponse r, bool keep_alive, unsigned version) {
   response_.emplace(static_cast<http::status>(r.status), version);
   response_->set(http::field::server, "liaison");
   response_->set(http::field::content_type, r.content_type);
@@ -205,15 +257,16 @@ void HttpSession::respond(HttpResponse r, bool keep_alive, unsigned version) {
   response_->body() = std::move(r.body);
   response_->keep_alive(keep_alive);
   response_->prepare_payload();
-  stream_.expires_after(shared_.options.idle_timeout);
+  expire();
   http::async_write(stream_, *response_,
-                    [self = shared_from_this(), keep_alive](error_code ec, size_t) {
+                    [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
                       if (ec || !keep_alive || self->shared_.stopping) return self->finish();
                       self->read();
                     });
 }
 
-void HttpSession::finish() {
+template <class Stream>
+void HttpSession<Stream>::finish() {
   close();
   shared_.live.erase(id_);
 }
@@ -234,7 +287,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpOptions options, HttpH
   auto impl = std::make_unique<Impl>();
   LIAISON_ASSIGN_OR_RETURN(tcp::endpoint ep,
                            detail::listen_endpoint(impl->ioc, options.host, options.port));
-  impl->shared = std::make_unique<Shared>(impl->ioc, std::move(options), std::move(handler));
+  LIAISON_ASSIGN_OR_RETURN(std::optional<ssl::context> tls,
+                           detail::load_tls(options.tls_cert_file, options.tls_key_file));
+  impl->shared = std::make_unique<Shared>(impl->ioc, std::move(options), std::move(handler),
+                                          std::move(tls));
   Shared& s = *impl->shared;
   LIAISON_RETURN_IF_ERROR(detail::open_acceptor(s.acceptor, ep, s.options.host, s.options.port));
   error_code ec;

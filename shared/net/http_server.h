@@ -5,6 +5,8 @@
 // order they complete (so a handler may use a non-thread-safe object such as a Replica without
 // locks, and a slow handler delays the other connections' answers, not their reading).
 //
+// With a certificate and key it speaks HTTPS only (the handshake under the idle timeout).
+//
 // Bounds: headers at most max_header bytes (431), a body at most max_body bytes (413); a
 // connection that sends nothing for idle_timeout, or takes longer than that to send a request
 // or read a response, is closed. Keep-alive is honoured; HTTP/1.0 without it closes.
@@ -53,6 +55,8 @@ struct HttpOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;      // 0: any free port
   std::string port_file;  // when set, the bound port is written here once listening
+  std::string tls_cert_file;  // PEM chain; with tls_key_file set, the server speaks https://
+  std::string tls_key_file;   // PEM private key
   size_t max_body = 32 << 20;
   size_t max_header = 16 << 10;
   std::chrono::seconds idle_timeout{60};
@@ -60,8 +64,9 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  // Binds, listens, writes the port file (through a temporary file and a rename), then starts
-  // the I/O thread. On failure starts nothing and returns the reason. REQUIRES: handler is set.
+  // Loads the TLS files (when given), binds, listens, writes the port file (through a temporary
+  // file and a rename), then starts the I/O thread. On failure starts nothing and returns the
+  // reason. REQUIRES: handler is set.
   static Result<std::unique_ptr<HttpServer>> start(HttpOptions options, HttpHandler handler);
   ~HttpServer();  // shutdown()
   HttpServer(const HttpServer&) = delete;

@@ -5,10 +5,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 namespace liaison::net::detail {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 
 Result<tcp::endpoint> listen_endpoint(asio::io_context& ioc, const std::string& host,
                                       uint16_t port) {
@@ -52,6 +57,46 @@ Status write_port_file(const std::string& path, uint16_t port) {
     return Status(Code::kIo, "err.file", "cannot write the port file " + path);
   }
   return Status::ok();
+}
+
+Result<std::optional<ssl::context>> load_tls(const std::string& cert_file,
+                                            const std::string& key_file) {
+  if (cert_file.empty() && key_file.empty()) return std::optional<ssl::context>();
+  if (cert_file.empty() || key_file.empty()) {
+    return Status::invalid("err.usage", "TLS needs both a certificate file and a key file");
+  }
+  std::optional<ssl::context> ctx;
+  try {  // the context constructor throws when OpenSSL cannot allocate one
+    ctx.emplace(ssl::context::tls_server);
+  } catch (const std::exception& e) {
+    return Status::io(std::string("cannot create a TLS context: ") + e.what());
+  }
+  error_code ec;
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                       ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                   ec);
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    return Status(Code::kIo, "err.file",
+                  "cannot load the TLS certificate " + cert_file + ": " + ec.message());
+  }
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    return Status(Code::kIo, "err.file",
+                  "the TLS key " + key_file + " does not match the certificate " +
+                      cert_file);
+  }
+  if (ec) {
+    return Status(Code::kIo, "err.file",
+                  "cannot load the TLS key " + key_file + ": " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return Status(Code::kIo, "err.file",
+                  "the TLS key " + key_file + " does not match the certificate " +
+                      cert_file);
+  }
+  return ctx;
 }
 
 void run_loop(asio::io_context& ctx) {

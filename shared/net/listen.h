@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "shared/util/status.h"
 
@@ -23,6 +25,11 @@ Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor,
 // Writes "<port>\n" to a temporary file beside path and renames it over path, so a reader never
 // sees a partial file.
 Status write_port_file(const std::string& path, uint16_t port);
+// The server's TLS context from a PEM certificate chain and key, or none when both names are
+// empty. InvalidArgument when only one is given; Io err.file when a file cannot be loaded or
+// the key does not match the certificate.
+Result<std::optional<boost::asio::ssl::context>> load_tls(const std::string& cert_file,
+                                                          const std::string& key_file);
 // Runs ctx until it has no more work; a handler that throws despite the rules is dropped and
 // the loop goes on, so one bad call does not take down every connection on the thread.
 void run_loop(boost::asio::io_context& ctx);

@@ -16,9 +16,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "shared/net/listen.h"
 #include "shared/net/server_core.h"
@@ -213,45 +210,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
   bool drained_ = false;  // the last session is gone; no timer may be started any more
 };
 
-Result<std::optional<ssl::context>> load_tls(const ServerOptions& o) {
-  if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return std::optional<ssl::context>();
-  if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
-    return Status::invalid("err.usage", "TLS needs both a certificate file and a key file");
-  }
-  std::optional<ssl::context> ctx;
-  try {  // the context constructor throws when OpenSSL cannot allocate one
-    ctx.emplace(ssl::context::tls_server);
-  } catch (const std::exception& e) {
-    return Status::io(std::string("cannot create a TLS context: ") + e.what());
-  }
-  error_code ec;
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                       ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
-                   ec);
-  ctx->use_certificate_chain_file(o.tls_cert_file, ec);
-  if (ec) {
-    return Status(Code::kIo, "err.file",
-                  "cannot load the TLS certificate " + o.tls_cert_file + ": " + ec.message());
-  }
-  ctx->use_private_key_file(o.tls_key_file, ssl::context::pem, ec);
-  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
-    return Status(Code::kIo, "err.file",
-                  "the TLS key " + o.tls_key_file + " does not match the certificate " +
-                      o.tls_cert_file);
-  }
-  if (ec) {
-    return Status(Code::kIo, "err.file",
-                  "cannot load the TLS key " + o.tls_key_file + ": " + ec.message());
-  }
-  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
-    return Status(Code::kIo, "err.file",
-                  "the TLS key " + o.tls_key_file + " does not match the certificate " +
-                      o.tls_cert_file);
-  }
-  return ctx;
-}
-
 }  // namespace
 
 struct WsServer::Impl {
@@ -274,7 +232,8 @@ Result<std::unique_ptr<WsServer>> WsServer::start(ServerOptions options, Handler
   assert(factory);
   if (options.io_threads < 1) return Status::invalid("err.usage", "io_threads must be at least 1");
   auto impl = std::make_unique<Impl>();
-  LIAISON_ASSIGN_OR_RETURN(std::optional<ssl::context> tls, load_tls(options));
+  LIAISON_ASSIGN_OR_RETURN(std::optional<ssl::context> tls,
+                           detail::load_tls(options.tls_cert_file, options.tls_key_file));
   LIAISON_ASSIGN_OR_RETURN(tcp::endpoint ep, detail::listen_endpoint(impl->ioc, options.host, options.port));
   impl->core = std::make_shared<detail::ServerCore>(std::move(options), std::move(factory),
                                                     impl->db, std::move(tls));

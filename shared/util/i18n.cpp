@@ -101,6 +101,7 @@ const std::unordered_map<std::string_view, Entry>& catalogue() {
       {"err.cross_site", {"拒绝来自其他网站的请求", "refused a request from another site"}},
       {"err.sync_running", {"同步正在进行", "a sync is running already"}},
       {"err.web_field", {"请求中的字段有误或不被接受", "a field of the request is wrong or not accepted"}},
+      {"err.web_body_size", {"请求内容过大，上限（字节）", "the request body is too large; the limit in bytes"}},
       {"err.web_body", {"请求内容应为 JSON 对象", "the request body must be a JSON object"}},
       {"err.utf8", {"文本不是有效的 UTF-8 编码", "text is not valid UTF-8"}},
       {"err.bad_id", {"编号应为 1 到 64 个字符，不含空格", "ids are 1 to 64 characters without spaces"}},

@@ -122,8 +122,8 @@ int http_status(Code code) {
   switch (code) {
     case Code::kOk: return 200;
     case Code::kInvalidArgument:
-    case Code::kLimitExceeded:
     case Code::kCorruption: return 400;
+    case Code::kLimitExceeded: return 413;
     case Code::kNotFound: return 404;
     case Code::kAlreadyExists: return 409;
     case Code::kPermissionDenied: return 403;
@@ -147,6 +147,8 @@ Result<nlohmann::json> request_fields(const net::HttpRequest& request) {
     return fields;
   }
   if (request.body.empty()) return fields;
+  if (request.body.size() > kMaxJsonBody)
+    return Status(Code::kLimitExceeded, "err.web_body_size", std::to_string(kMaxJsonBody));
   fields = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (!fields.is_object()) return Status::invalid("err.web_body");
   return fields;
@@ -162,7 +164,8 @@ std::optional<net::HttpResponse> CommandApi::handle(const net::HttpRequest& requ
     Result<std::vector<std::string>> words =
         fields ? command_words(route, *params, std::move(*fields), request.method == "GET")
                : Result<std::vector<std::string>>(fields.status());
-    if (!words) return error_response(400, message_line(lang, words.status()));
+    if (!words)
+      return error_response(http_status(words.status().code()), message_line(lang, words.status()));
     return run(std::move(*words), lang);
   }
   return std::nullopt;

@@ -33,8 +33,11 @@ net::HttpResponse error_response(int status, const std::string& message);
 int http_status(Code code);
 // The language asked for by ?lang= ("en" or "zh").
 std::string request_lang(const net::HttpRequest& request);
+// The largest JSON body accepted (an upload's file may be larger: HttpOptions::max_body).
+inline constexpr size_t kMaxJsonBody = 1 << 20;
 // The request's fields: the JSON object of a POST body, or the query parameters of a GET
-// (without lang). Fails with a message for a body that is not a JSON object.
+// (without lang). Fails with a message for a body that is not a JSON object or is larger than
+// kMaxJsonBody.
 Result<nlohmann::json> request_fields(const net::HttpRequest& request);
 
 class CommandApi {

@@ -164,7 +164,8 @@ net::HttpResponse Dashboard::login(const net::HttpRequest& request) {
   sessions_[*token] = Session{user, now, now};
   net::HttpResponse r = json_response({{"user", user}});
   r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + *token +
-                                           "; Path=/; HttpOnly; SameSite=Strict");
+                                           "; Path=/; HttpOnly; SameSite=Strict" +
+                                           (secure_ ? "; Secure" : ""));
   return r;
 }
 

@@ -30,6 +30,8 @@ class Dashboard {
                                                  Clock& clock, SessionLimits limits = {});
 
   net::HttpResponse handle(const net::HttpRequest& request);
+  // Served over HTTPS: the session cookie is marked Secure.
+  void set_secure(bool secure) { secure_ = secure; }
 
  private:
   struct Session {
@@ -48,6 +50,7 @@ class Dashboard {
   Clock& clock_;
   SessionLimits limits_;
   std::map<std::string, Session> sessions_;  // by token
+  bool secure_ = false;
 };
 
 // The routes of the dashboard's API (docs/web.md), each a `liaison-server` command.

@@ -35,7 +35,8 @@ var LC = (function () {
     'all': ['全部', 'all'], 'choose': ['（请选择）', '(choose)'], 'optional': ['（可不选）', '(optional)'],
     'saved': ['已保存', 'Saved'], 'added': ['已添加，编号 {id}', 'Added, id {id}'],
     'f.search': ['搜索内容', 'Search text'], 'f.status': ['状态', 'Status'], 'f.category': ['类别', 'Category'],
-    'f.overdue': ['仅显示逾期未答复', 'overdue only'], 'f.voter': ['选民姓名', 'Voter'],
+    'f.overdue': ['仅显示逾期未答复', 'overdue only'], 'f.overdue_days': ['逾期期限（天）', 'overdue after (days)'],
+    'f.voter': ['选民姓名', 'Voter'],
     'f.matter': ['反映事由（原话照录）', 'Matter (verbatim)'], 'f.phone': ['联系电话', 'Phone'],
     'f.place': ['地点', 'Place'], 'f.source': ['来源', 'Source'], 'f.spokesperson': ['代言员', 'Spokesperson'],
     'f.at': ['反映时间', 'Time'], 'f.when': ['时间', 'Time'], 'f.id': ['编号', 'Id'], 'f.station': ['联络站', 'Station'],
@@ -55,6 +56,10 @@ var LC = (function () {
     'f.row': ['记录编号', 'Record id'], 'f.user': ['用户名', 'User'], 'f.password': ['密码', 'Password'],
     'f.count': ['数量', 'Count'], 'f.subject': ['对象', 'Subject'],
     'f.flag': ['提示事项', 'Flag'], 'f.period': ['期间', 'Period'],
+    'f.off_reason': ['移出原因', 'Reason'], 'f.cancel_reason': ['取消原因', 'Reason'],
+    'err.need_reason': ['请填写原因', 'give a reason'],
+    'err.bad_number': ['“{f}”应为非负整数', '"{f}" must be a whole number, 0 or more'],
+    'err.no_clear': ['“{f}”在工作台上不能清空，请改为新的内容', '"{f}" cannot be emptied at the desk; enter the new value instead'],
     'login': ['登录', 'Sign in'], 'logout': ['退出登录', 'Sign out'], 'nav.stations': ['各联络站', 'Stations'],
     'rep.total_all': ['意见建议总数', 'Opinions'], 'devices': ['同步设备', 'Devices'], 'clock_warnings': ['时钟警告', 'Clock warnings'],
     'stats_missing': ['统计数据暂不可用，图表按概况数据显示：', 'Statistics are not available; the charts use the overview: '],
@@ -70,6 +75,10 @@ var LC = (function () {
     'h.refused': ['被服务器拒收的变更', 'Changes the server refused'], 'h.step': ['添加办理步骤', 'Add a handling step'],
     'h.amend': ['补充更正（原话不改）', 'Add an amendment (the matter stays as recorded)'], 'h.set': ['修改信息', 'Edit'],
     'h.attach': ['上传照片或扫描件', 'Attach a photo or scan'], 'h.void': ['作废', 'Void'],
+    'h.sp_set': ['修改代言员信息', 'Edit the details'], 'h.sp_void': ['移出代言员名册', 'Take off the roster'],
+    'do_sp_void': ['移出名册', 'Take off the roster'], 'sp.off': ['已移出名册', 'off the roster'],
+    'h.cancel': ['取消本次活动', 'Cancel this reception day'], 'do_cancel': ['取消活动', 'Cancel it'],
+    'h.void_reception': ['作废此记录', 'Void this record'], 'cancelled_because': ['取消原因：{reason}', 'cancelled: {reason}'],
     'h.reception': ['接待选民日', 'Reception day'], 'h.spokesperson': ['代言员档案', 'Spokesperson archive'],
     'attach': ['上传', 'Upload'], 'do_void': ['作废此记录', 'Void this record'], 'opinion_count': ['记录意见建议', 'Opinions recorded'],
     'f.refusal': ['拒收原因', 'Reason'],
@@ -101,7 +110,7 @@ var LC = (function () {
     'source.survey': ['问卷调查', 'survey'], 'source.email': ['电子邮件', 'e-mail'], 'source.phone': ['电话', 'phone'],
     'source.other': ['其他', 'other'],
     'gender.f': ['女', 'female'], 'gender.m': ['男', 'male'], 'yes': ['是', 'yes'], 'no': ['否', 'no'],
-    'state.planned': ['已预告', 'planned'], 'state.held': ['已举行', 'held'], 'state.void': ['已作废', 'void'],
+    'state.planned': ['已预告', 'planned'], 'state.held': ['已举行', 'held'], 'state.void': ['已取消', 'cancelled'],
     'role.station': ['联络站', 'station'], 'role.spokesperson': ['代言员设备', 'spokesperson device'],
     'role.district': ['区人大办公室', 'district office'],
     'table.opinion': ['意见建议', 'opinion'], 'table.reception': ['接待选民日', 'reception'],
@@ -479,12 +488,16 @@ var LC = (function () {
     }));
     window.addEventListener('hashchange', go);
   }
-  // The month picker with Show and Print buttons above a report.
-  function reportForm(onShow) {
-    const f = form('report-form', [['month', 'month', 'f.month']], 'show', onShow, 'report-show');
+  // The month picker with Show and Print buttons above a report; o.overdueDays adds the overdue
+  // limit (blank: the program's default, 30).
+  function reportForm(onShow, o) {
+    const specs = [['month', 'month', 'f.month']];
+    if (o && o.overdueDays) specs.push(['overdue_days', 'number', 'f.overdue_days', { min: 0 }]);
+    const f = form('report-form', specs, 'show', onShow, 'report-show');
     f.classList.add('inline', 'no-print');
     const m = f.elements.month;
     m.id = 'report-month'; m.value = thisMonth(); m.placeholder = 'YYYY-MM';
+    if (f.elements.overdue_days) { f.elements.overdue_days.id = 'report-overdue-days'; f.elements.overdue_days.placeholder = '30'; }
     f.querySelector('.actions').appendChild(el('button', { type: 'button', id: 'report-print', text: t('print'), onclick: () => window.print() }));
     return f;
   }

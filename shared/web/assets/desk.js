@@ -12,6 +12,40 @@
   const back = (href) => el('a', { class: 'back', href: href, text: '← ' + t('back') });
   const h2 = (k) => el('h2', { text: t(k) });
   const stateBadge = (s) => el('span', { class: 'badge st-' + s, text: label('state', s) });
+  const offBadge = () => el('span', { class: 'badge off', text: t('sp.off') });
+
+  // ---- form checks shared by the views ----
+  // A field's label, for messages.
+  function fieldName(e) { const s = e.closest('.field') && e.closest('.field').querySelector('span'); return s ? s.textContent : e.name; }
+  // A number input holding what is not a number reads as blank: say so rather than send nothing.
+  function checkNumbers(f) {
+    f.querySelectorAll('input[type=number]').forEach((e) => {
+      if (e.validity.badInput) { e.focus(); throw new Error(t('err.bad_number', { f: fieldName(e) })); }
+    });
+  }
+  // The fields (keys) of f whose trimmed value differs from start, the values shown at first.
+  // A field that had a value is not emptied: the API passes a blank value as "--name=", which the
+  // command line reads as taking the next word, so the page does not send one.
+  function changed(f, keys, start) {
+    checkNumbers(f);
+    const d = {};
+    keys.forEach((k) => {
+      const e = f.elements[k], x = e.value.trim();
+      if (x === start[k]) return;
+      if (x === '') { e.focus(); throw new Error(t('err.no_clear', { f: fieldName(e) })); }
+      d[k] = x;
+    });
+    return d;
+  }
+  // A form asking for a reason (voiding, cancelling) with a red button; a reason is required.
+  function reasonForm(id, reasonKey, submitKey, onReason) {
+    const f = LC.form(id, [['reason', 'text', reasonKey, { wide: true }]], submitKey, async (d) => {
+      if (!d.reason) { f.elements.reason.focus(); throw new Error(t('err.need_reason')); }
+      await onReason(d);
+    }, id.replace(/-form$/, '-submit'));
+    f.querySelector('button[type=submit]').className = 'danger';
+    return f;
+  }
 
   // ---- header: status and sync ----
   async function loadStatus() {
@@ -86,9 +120,19 @@
       ['status', 'select', 'f.status', { options: LC.enumOpts('status', LC.STATUSES), empty: 'all' }],
       ['category', 'select', 'f.category', { empty: 'all' }],
       ['overdue', 'checkbox', 'f.overdue'],
-    ], 'search', (d) => { lastFilter = d; loadOpinions(); }, 'opinion-search-submit');
+      ['overdue_days', 'number', 'f.overdue_days', { min: 0 }],
+    ], 'search', (d) => {
+      checkNumbers(f);
+      if (!d.overdue) delete d.overdue_days;  // the limit alone would list the overdue ones too
+      lastFilter = d;
+      loadOpinions();
+    }, 'opinion-search-submit');
     f.classList.add('inline');
     refSel(f, 'category', 'cat', 'all');
+    // a limit asks for the overdue ones: tick the box as it is typed
+    const days = f.elements.overdue_days;
+    days.placeholder = '30';
+    days.addEventListener('input', () => { if (days.value !== '' || days.validity.badInput) f.elements.overdue.checked = true; });
     $('view-opinions').append(h2('nav.opinions'), f, el('div', { id: 'opinion-results' }));
   }
   function loadOpinions() {
@@ -168,14 +212,12 @@
       const keys = ['category', 'phone', 'place', 'voter'], start = {};
       const set = LC.form('set-form', [['category', 'select', 'f.category', { empty: 'choose' }], ['phone', 'tel', 'f.phone'],
         ['place', 'text', 'f.place'], ['voter', 'text', 'f.voter']], 'save', async () => {
-        const d = {};
-        keys.forEach((k) => { const x = set.elements[k].value.trim(); if (x !== start[k]) d[k] = x; });
+        const d = changed(set, keys, start);
         if (!Object.keys(d).length) { msg(t('nochange')); return; }
         await post('set')(d);
       }, 'set-submit');
       refSel(set, 'category', 'cat', 'choose');
-      const voidF = LC.form('void-form', [['reason', 'text', 'f.reason', { wide: true }]], 'do_void', post('void'), 'void-submit');
-      voidF.querySelector('button').className = 'danger';
+      const voidF = reasonForm('void-form', 'f.reason', 'do_void', post('void'));
       const forms = el('div', { class: 'cols2' }, LC.section('h.step', step), LC.section('h.amend', amend), LC.section('h.set', set),
         op.status === 'void' ? null : LC.section('h.void', voidF));
       fillSelects(forms);
@@ -226,11 +268,14 @@
     into($('reception-results'), null, get('/api/receptions' + qs({ state: recFilter.value })), (list) => LC.table([
       ['f.state', (r) => stateBadge(r.state), 'nowrap'],
       ['f.planned_on', (r) => val(r.planned_on), 'nowrap'], ['f.held_on', (r) => val(r.held_on), 'nowrap'],
-      ['f.place', (r) => val(r.place)], ['f.topic', (r) => val(r.topic)], ['f.voters', (r) => val(r.voters_received), 'num'],
+      ['f.place', (r) => val(r.place)],
+      ['f.topic', (r) => [val(r.topic), r.state === 'void' && r.void_reason
+        ? el('div', { class: 'small warn void-reason', text: t('cancelled_because', { reason: r.void_reason }) }) : null]],
+      ['f.voters', (r) => val(r.voters_received), 'num'],
       ['f.present', (r) => (r.deputies_present || 0) + ' / ' + (r.spokespersons_present || 0), 'nowrap'],
       ['f.opinions_taken', (r) => val(r.opinions_taken), 'num'],
       ['', (r) => (r.state === 'planned' ? el('button', { type: 'button', class: 'mark-held', 'data-id': r.id, text: t('held'), onclick: () => open(r) }) : null)],
-    ], list, { id: 'reception-list', onRow: open }));
+    ], list, { id: 'reception-list', onRow: open, rowClass: (r) => (r.state === 'void' ? 'void' : '') }));
   }
   function showReception(id) {
     const reload = () => { if (viewName() === 'reception') showReception(id); };
@@ -252,17 +297,24 @@
         fillSelects(held);
       }
       const atts = attachmentsCard(id, r.attachments, reload);
+      const planned = r.state === 'planned';
+      const cancel = r.state === 'void' ? null : LC.section(planned ? 'h.cancel' : 'h.void_reception',
+        reasonForm('reception-void-form', planned ? 'f.cancel_reason' : 'f.reason', planned ? 'do_cancel' : 'do_void', async (d) => {
+          await api('/api/receptions/' + enc(id) + '/void', { body: d });
+          msg(t('saved'));
+          reload();
+        }));
       return [el('div', { class: 'detail-head' }, el('h2', { text: t('h.reception') + '：' + val(r.topic) }), stateBadge(r.state), el('code', { class: 'muted', text: r.id })),
         el('div', { class: 'cols2' }, el('div', { class: 'card' }, LC.fields([
           ['f.state', label('state', r.state)], ['f.planned_on', val(r.planned_on)], ['f.held_on', val(r.held_on)],
           ['f.place', val(r.place)], ['f.topic', val(r.topic)], ['f.voters', val(r.voters_received)],
           ['f.deputy', who('deputy')], ['f.spokespersons', who('spokesperson')],
-          ['f.note', el('span', { class: 'pre', text: val(r.note) })]].concat(r.void_reason ? [['f.void_reason', r.void_reason, 'warn']] : []))),
+          ['f.note', el('span', { class: 'pre', text: val(r.note) })]].concat(r.void_reason ? [['f.cancel_reason', r.void_reason, 'warn']] : []))),
         held ? LC.section('h.held', held) : atts),
         LC.section('f.opinions_taken', LC.table([['f.at', (o) => time(o.at), 'nowrap'], ['f.voter', (o) => val(o.voter), 'nowrap'],
           ['f.matter', (o) => LC.clip(o.matter, 70)], ['f.status', (o) => LC.badge(o.status), 'nowrap']],
         r.opinions || [], { id: 'reception-opinions', onRow: (o) => go('#opinion/' + enc(o.id)) })),
-        held ? atts : null];
+        held || cancel ? el('div', { class: 'cols2' }, held ? atts : null, cancel) : null];
     });
   }
 
@@ -297,7 +349,7 @@
   }
   async function loadSpokespersons() {
     await into($('spokesperson-results'), null, get('/api/spokespersons'), (list) => LC.table([
-      ['f.name', (s) => val(s.name), 'nowrap'], ['f.gender', (s) => label('gender', s.gender)],
+      ['f.name', (s) => [val(s.name), s.void_reason ? [' ', offBadge()] : null], 'nowrap'], ['f.gender', (s) => label('gender', s.gender)],
       ['f.party_member', (s) => t(s.party_member ? 'yes' : 'no')], ['f.area', (s) => val(s.area)],
       ['f.voters', (s) => val(s.voters), 'num'], ['f.households', (s) => val(s.households), 'num'],
       ['f.visit_count', (s) => val(s.visit_count), 'num'], ['f.phone', (s) => val(s.phone), 'nowrap'],
@@ -311,17 +363,45 @@
   }
   function showSpokesperson(id) {
     const reload = () => { if (viewName() === 'spokesperson') showSpokesperson(id); };
-    into($('spokesperson-detail'), back('#spokespersons'), get('/api/spokespersons/' + enc(id)), (s) => [
-      el('div', { class: 'detail-head' }, el('h2', { text: t('h.spokesperson') + '：' + val(s.name) }), el('code', { class: 'muted', text: s.id }),
-        el('button', { type: 'button', id: 'log-visit', text: t('log_visit'), onclick: () => { visitFor = s.id; go('#spokespersons'); } })),
-      el('div', { class: 'cols2' }, el('div', { class: 'card' }, LC.fields([
-        ['f.name', val(s.name)], ['f.phone', val(s.phone)], ['f.gender', label('gender', s.gender)],
-        ['f.party_member', t(s.party_member ? 'yes' : 'no')], ['f.area', val(s.area)], ['f.voters', val(s.voters)],
-        ['f.households', val(s.households)], ['f.visit_count', val(s.visit_count)], ['opinion_count', val(s.opinion_count)],
-        ['f.created_at', time(s.created_at)]].concat(s.void_reason ? [['f.void_reason', s.void_reason, 'warn']] : []))),
-      attachmentsCard(id, s.attachments, reload)),
-      LC.section('h.visits', LC.table([['f.date', (x) => val(x.visited_on), 'nowrap'], ['f.households', (x) => val(x.households), 'num'],
-        ['f.note', (x) => el('span', { class: 'pre', text: val(x.note) })]], s.visits || [], { id: 'visit-list' }))]);
+    into($('spokesperson-detail'), back('#spokespersons'), get('/api/spokespersons/' + enc(id)), (s) => {
+      const post = (path) => async (d) => {
+        await api('/api/spokespersons/' + enc(id) + '/' + path, { body: d });
+        msg(t('saved'));
+        await loadRef();  // names and the lists of spokespersons to choose from
+        reload();
+      };
+      // the details: only what changed is sent; party membership as party_member or not_party_member
+      const keys = ['name', 'phone', 'gender', 'area', 'voters', 'households'], start = {};
+      const set = LC.form('sp-set-form', [
+        ['name', 'text', 'f.name'], ['phone', 'tel', 'f.phone'],
+        ['gender', 'select', 'f.gender', { options: LC.enumOpts('gender', ['f', 'm']), empty: 'choose' }],
+        ['area', 'text', 'f.area'], ['voters', 'number', 'f.voters', { min: 0 }], ['households', 'number', 'f.households', { min: 0 }],
+        ['party_member', 'checkbox', 'f.party_member', { wide: true }],
+      ], 'save', async () => {
+        const d = changed(set, keys, start);
+        const pm = set.elements.party_member.checked;
+        if (pm !== !!s.party_member) d[pm ? 'party_member' : 'not_party_member'] = true;
+        if (!Object.keys(d).length) { msg(t('nochange')); return; }
+        await post('set')(d);
+      }, 'sp-set-submit');
+      keys.forEach((k) => { set.elements[k].value = s[k] == null ? '' : String(s[k]); start[k] = set.elements[k].value.trim(); });
+      set.elements.party_member.checked = !!s.party_member;
+      const off = !!s.void_reason;
+      return [
+        el('div', { class: 'detail-head' }, el('h2', { text: t('h.spokesperson') + '：' + val(s.name) }), off ? offBadge() : null,
+          el('code', { class: 'muted', text: s.id }),
+          off ? null : el('button', { type: 'button', id: 'log-visit', text: t('log_visit'), onclick: () => { visitFor = s.id; go('#spokespersons'); } })),
+        el('div', { class: 'cols2' }, el('div', { class: 'card' }, LC.fields([
+          ['f.name', val(s.name)], ['f.phone', val(s.phone)], ['f.gender', label('gender', s.gender)],
+          ['f.party_member', t(s.party_member ? 'yes' : 'no')], ['f.area', val(s.area)], ['f.voters', val(s.voters)],
+          ['f.households', val(s.households)], ['f.visit_count', val(s.visit_count)], ['opinion_count', val(s.opinion_count)],
+          ['f.created_at', time(s.created_at)]].concat(off ? [['f.off_reason', s.void_reason, 'warn']] : []))),
+        attachmentsCard(id, s.attachments, reload)),
+        LC.section('h.visits', LC.table([['f.date', (x) => val(x.visited_on), 'nowrap'], ['f.households', (x) => val(x.households), 'num'],
+          ['f.note', (x) => el('span', { class: 'pre', text: val(x.note) })]], s.visits || [], { id: 'visit-list' })),
+        el('div', { class: 'cols2' }, LC.section('h.sp_set', set),
+          off ? null : LC.section('h.sp_void', reasonForm('sp-void-form', 'f.off_reason', 'do_sp_void', post('void'))))];
+    });
   }
 
   // ---- conflicts and changes the server refused ----
@@ -344,11 +424,15 @@
   // ---- month report ----
   let reportForm;
   function buildReport() {
-    reportForm = LC.reportForm(loadReport);
+    reportForm = LC.reportForm(loadReport, { overdueDays: true });
     $('view-report').append(reportForm, el('div', { id: 'report' }));
   }
   function loadReport() {
-    into($('report'), null, get('/api/report/month' + qs({ month: reportForm.elements.month.value.trim() })), LC.report);
+    const f = reportForm.elements;
+    into($('report'), null, () => {
+      checkNumbers(reportForm);
+      return api('/api/report/month' + qs({ month: f.month.value.trim(), overdue_days: f.overdue_days.value.trim() }));
+    }, LC.report);
   }
 
   // ---- routing: #opinions, #new, #opinion/ID, #receptions, #reception/ID, ... ----

@@ -45,6 +45,7 @@ class HttpConnection {
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
 
   bool send_raw(const std::string& bytes) {
     size_t off = 0;

@@ -8,8 +8,10 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <openssl/ssl.h>
 
 #include "tests/common/temp_dir.h"
+#include "tests/integration/net/test_cert.h"
 #include "tests/integration/web/http_client.h"
 
 namespace liaison::net {
@@ -145,6 +147,57 @@ TEST_F(HttpServerTest, WritesThePortFileAndRefusesAPortInUse) {
   HttpOptions taken;
   taken.port = port_;
   EXPECT_FALSE(HttpServer::start(taken, echo).is_ok());
+}
+
+}  // namespace
+}  // namespace liaison::net
+
+namespace liaison::net {
+namespace {
+
+// One HTTPS request over OpenSSL on a blocking socket; the status code, or 0 when the TLS
+// handshake or the exchange failed.
+int https_status(uint16_t port, const std::string& target) {
+  test::HttpConnection tcp(port);
+  if (!tcp.connected()) return 0;
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, tcp.fd());
+  int status = 0;
+  if (SSL_connect(ssl) == 1) {
+    std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    SSL_write(ssl, req.data(), static_cast<int>(req.size()));
+    std::string got;
+    char buf[4096];
+    int n;
+    while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+    if (got.rfind("HTTP/1.1 ", 0) == 0) status = std::atoi(got.c_str() + 9);
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  return status;
+}
+
+TEST_F(HttpServerTest, SpeaksHttpsWithACertificateAndNothingElse) {
+  test::TempDir dir;
+  ASSERT_EQ(testing::make_self_signed_cert(dir.file("cert.pem"), dir.file("key.pem")), "");
+  HttpOptions o;
+  o.tls_cert_file = dir.file("cert.pem");
+  o.tls_key_file = dir.file("key.pem");
+  start(o);
+  EXPECT_EQ(https_status(port_, "/hello"), 200);
+  // Plain HTTP on the HTTPS port gets no answer, and the server goes on.
+  HttpConnection plain(port_);
+  ASSERT_TRUE(plain.send_raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(plain.read_reply().status, 0);
+  EXPECT_EQ(https_status(port_, "/again"), 200);
+  // Only one of the two files, or a missing one, is refused before anything starts.
+  HttpOptions half;
+  half.tls_cert_file = o.tls_cert_file;
+  EXPECT_FALSE(HttpServer::start(half, echo).is_ok());
+  HttpOptions missing = o;
+  missing.tls_key_file = dir.file("nope.pem");
+  EXPECT_FALSE(HttpServer::start(missing, echo).is_ok());
 }
 
 }  // namespace

@@ -125,6 +125,8 @@ TEST_F(CommandApiTest, RefusesWhatTheRouteDoesNotList) {
   EXPECT_EQ(status_of(post("/api/things/T1", R"({"flag": "yes"})")), 400);
   EXPECT_EQ(status_of(post("/api/things/T1", R"([1, 2])")), 400);
   EXPECT_EQ(status_of(post("/api/things/T1", "{not json")), 400);
+  std::string big = R"({"a": ")" + std::string(kMaxJsonBody, 'x') + R"("})";
+  EXPECT_EQ(status_of(post("/api/things/T1", big)), 413);
   EXPECT_EQ(status_of(post("/api/things/-x", "{}")), 400);  // a positional like an option
   EXPECT_EQ(status_of(get("/api/things", {})), 400);         // the positional is missing
   EXPECT_EQ(status_of(get("/api/things", {{"flag", "maybe"}, {"id", "Q"}})), 400);
