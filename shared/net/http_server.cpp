@@ -1,6 +1,6 @@
 // HttpServer: the accept loop, one HttpSession per connection ((TLS handshake,) read a request,
-// call the handler, write the response, again while keep-alive holds), and shutdown. Everything runs on
-// the one I/O thread, so the sessions' registry needs no lock.
+// call the handler, write the response, again while keep-alive holds), and shutdown. Everything
+// runs on the one I/O thread, so the sessions' registry needs no lock.
 #include "shared/net/http_server.h"
 
 #include <cassert>
