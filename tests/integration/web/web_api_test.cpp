@@ -63,14 +63,19 @@ net::HttpRequest get(const std::string& path,
   return r;
 }
 
+// A new district replica at path (null when it cannot be made).
+std::unique_ptr<sync::Replica> new_district(const std::string& path) {
+  sync::ReplicaInfo info;
+  info.role = sync::Role::kDistrict;
+  auto r = sync::Replica::create(path, info);
+  return r.is_ok() ? std::move(*r) : nullptr;
+}
+
 class CommandApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sync::ReplicaInfo info;
-    info.role = sync::Role::kDistrict;
-    auto r = sync::Replica::create(dir_.file("d.db"), info);
-    ASSERT_TRUE(r.is_ok());
-    replica_ = std::move(*r);
+    replica_ = new_district(dir_.file("d.db"));
+    ASSERT_NE(replica_, nullptr);
     api_ = std::make_unique<CommandApi>(
         kEcho,
         std::vector<Route>{{"POST", "/api/things/{id}", {"echo", "{id}"}, {"a", "list", "opt_name"},
@@ -184,11 +189,9 @@ TEST(Cookies, FindsTheNamedOne) {
 class DashboardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sync::ReplicaInfo info;
-    info.role = sync::Role::kDistrict;
-    auto r = sync::Replica::create(dir_.file("d.db"), info);
-    ASSERT_TRUE(r.is_ok());
-    ASSERT_TRUE(app::add_web_user(**r, "admin", "right-password").is_ok());
+    std::unique_ptr<sync::Replica> r = new_district(dir_.file("d.db"));
+    ASSERT_NE(r, nullptr);
+    ASSERT_TRUE(app::add_web_user(*r, "admin", "right-password").is_ok());
     SessionLimits limits;
     limits.idle_ms = 1000;
     limits.max_ms = 5000;
