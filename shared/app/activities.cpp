@@ -181,6 +181,7 @@ Status void_activity(sync::Replica& replica, const std::string& id, const std::s
   LIAISON_ASSIGN_OR_RETURN(std::string why, required_text(reason, "reason"));
   LIAISON_ASSIGN_OR_RETURN(Activity a, get_activity(replica, id));
   LIAISON_RETURN_IF_ERROR(check_writer(replica.info(), a.kind));
+  if (a.void_reason) return Status::invalid("err.activity_void", id);
   FieldList f(activity_table());
   f.set("void_reason", why);
   return replica.write([&] { return replica.update(activity_table(), id, f.fields()); });

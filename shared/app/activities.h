@@ -96,7 +96,8 @@ Result<std::string> add_activity(sync::Replica& replica, const ActivityInput& in
 // NotFound err.not_found for an unknown activity and err.activity_void for a voided one.
 Status record_held(sync::Replica& replica, const std::string& id, const HeldInput& in);
 
-// Cancels an activity with a reason; the record stays. NotFound err.not_found; err.empty.
+// Cancels an activity with a reason; the record stays. NotFound err.not_found; err.empty;
+// err.activity_void when it was cancelled already (the first reason stays).
 Status void_activity(sync::Replica& replica, const std::string& id, const std::string& reason);
 
 // Filters as typed; empty strings mean "any".

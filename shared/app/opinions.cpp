@@ -174,7 +174,9 @@ Result<std::string> add_amendment(sync::Replica& replica, const std::string& opi
 
 Status void_opinion(sync::Replica& replica, const std::string& id, const std::string& reason) {
   LIAISON_RETURN_IF_ERROR(check_required_text(reason, "reason"));
-  LIAISON_RETURN_IF_ERROR(require_opinion(replica, id));
+  LIAISON_ASSIGN_OR_RETURN(Opinion o, get_opinion(replica, id));
+  // A second void would replace the first reason: the record says why it was voided once.
+  if (o.void_reason) return Status::invalid("err.already_void", id);
   FieldList f(opinion_table());
   f.set("void_reason", trim(reason));
   return replica.write([&] { return replica.update(opinion_table(), id, f.fields()); });

@@ -64,7 +64,8 @@ Result<std::string> add_step(sync::Replica& replica, const std::string& opinion_
 Result<std::string> add_amendment(sync::Replica& replica, const std::string& opinion_id,
                                   const std::string& text, const std::string& by);
 
-// Marks the opinion void with a reason; the record stays. Voiding again replaces the reason.
+// Marks the opinion void with a reason; the record stays. Voiding it again is refused
+// (InvalidArgument err.already_void): the first reason is never replaced.
 Status void_opinion(sync::Replica& replica, const std::string& id, const std::string& reason);
 
 }  // namespace liaison::app

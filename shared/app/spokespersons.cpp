@@ -107,7 +107,8 @@ Status set_spokesperson(sync::Replica& replica, const std::string& id, const Spo
 Status void_spokesperson(sync::Replica& replica, const std::string& id, const std::string& reason) {
   LIAISON_RETURN_IF_ERROR(require_station_device(replica.info()));
   LIAISON_ASSIGN_OR_RETURN(std::string why, required_text(reason, "reason"));
-  LIAISON_RETURN_IF_ERROR(require_spokesperson(replica, id));
+  LIAISON_ASSIGN_OR_RETURN(Spokesperson s, get_spokesperson(replica, id));
+  if (s.void_reason) return Status::invalid("err.already_void", id);
   FieldList f(spokesperson_table());
   f.set("void_reason", why);
   return replica.write([&] { return replica.update(spokesperson_table(), id, f.fields()); });

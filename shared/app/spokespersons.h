@@ -62,7 +62,8 @@ struct SpokespersonEdit {
   std::optional<bool> party_member;
 };
 Status set_spokesperson(sync::Replica& replica, const std::string& id, const SpokespersonEdit& e);
-// Takes a spokesperson off the roster with a reason; the record and its visits stay.
+// Takes a spokesperson off the roster with a reason; the record and its visits stay. Once only:
+// InvalidArgument err.already_void after that.
 Status void_spokesperson(sync::Replica& replica, const std::string& id, const std::string& reason);
 
 // Every spokesperson here (voided ones too), by name then id.

@@ -95,8 +95,10 @@ Result<std::vector<std::string>> command_words(const Route& route,
       for (const auto& item : items) {
         std::optional<std::string> text = scalar_text(item);
         if (!text) return Status::invalid("err.web_field", name);
-        // --name=value: a value that starts with '-' stays a value.
-        words.push_back(option_name(name) + "=" + *text);
+        // --name=value, so that a value starting with '-' stays a value; but an empty one as
+        // two words, since "--name=" would take the next word for its value.
+        if (text->empty()) words.insert(words.end(), {option_name(name), ""});
+        else words.push_back(option_name(name) + "=" + *text);
       }
     } else {
       return Status::invalid("err.web_field", name);

@@ -27,6 +27,30 @@ const DESK = {
   row: (id) => `#opinion-list tr[data-id="${id}"]`,
   detail: '#opinion-detail',
   message: '#message',
+  spField: (name) => `#spokesperson-form [name="${name}"]`,
+  spSubmit: '#spokesperson-submit',
+  spRow: (id) => `#spokesperson-list tr[data-id="${id}"]`,
+  spDetail: '#spokesperson-detail',
+  spSetField: (name) => `#sp-set-form [name="${name}"]`,
+  spSetSubmit: '#sp-set-submit',
+  spVoidForm: '#sp-void-form',
+  spVoidReason: '#sp-void-form [name="reason"]',
+  spVoidSubmit: '#sp-void-submit',
+  offBadge: '.badge.off',
+  logVisit: '#log-visit',
+  visitField: (name) => `#visit-form [name="${name}"]`,
+  visitSubmit: '#visit-submit',
+  visitRow: (id) => `#visit-list tr[data-id="${id}"]`,
+  receptionField: (name) => `#reception-form [name="${name}"]`,
+  receptionSubmit: '#reception-submit',
+  receptionState: '#reception-state',
+  receptionRow: (id) => `#reception-list tr[data-id="${id}"]`,
+  markHeld: '.mark-held',
+  receptionDetail: '#reception-detail',
+  heldForm: '#held-form',
+  receptionVoidForm: '#reception-void-form',
+  receptionVoidReason: '#reception-void-form [name="reason"]',
+  receptionVoidSubmit: '#reception-void-submit',
 };
 const DASH = {
   loginForm: '#login-form',
@@ -304,4 +328,145 @@ browserTest('each main page renders (screenshots for review)', async ({ stack, o
 
   for (const f of shots) assert.ok((await stat(f)).size > 1000, `${f} is a picture`);
   console.log(`screenshots in ${SCREENSHOT_DIR}`);
+});
+
+browserTest('a spokesperson and a reception day kept at the desk: edit, visit, void, cancel', async ({ stack, open }) => {
+  // Only the desk: a station replica made by the CLI, no district.
+  await stack.station('--json', 'init', '--station', 'S01');
+  await stack.startDesk();
+  const desk = await open(`${stack.deskUrl}/`);
+  const apiOf = (path) => getJson(`${stack.deskUrl}${path}`);
+  const SP = { name: '王桂芳', phone: '13800000201', area: '西营社区1—6号楼', voters: '800', households: '320' };
+  const NEW_PHONE = '13900000202';
+  const VISIT = { date: '2025-03-14', households: '12', note: '走访3号楼，收集加装电梯的意见' };
+  const OFF = '本人辞去代言员（迁出本社区）';
+
+  // Register a spokesperson.
+  await navigate(desk, DESK.navSpokespersons, '/api/spokespersons');
+  for (const name of ['name', 'phone', 'area', 'voters', 'households']) await desk.fill(DESK.spField(name), SP[name]);
+  await desk.selectOption(DESK.spField('gender'), 'f');
+  await desk.check(DESK.spField('party_member'));
+  const added = nextAnswer(desk, 'POST', '/api/spokespersons');
+  await desk.click(DESK.spSubmit);
+  const addAnswer = await added;
+  assert.equal(addAnswer.status(), 200, `POST /api/spokespersons: ${await addAnswer.text()}`);
+  const { id } = await addAnswer.json();
+  assert.ok(id, 'the new spokesperson has an id');
+
+  // Edit the phone from the detail: only the phone is sent.
+  const shown = nextAnswer(desk, 'GET', `/api/spokespersons/${id}`);
+  await desk.locator(DESK.spRow(id)).click();
+  assert.equal((await shown).status(), 200);
+  const detail = desk.locator(DESK.spDetail);
+  await desk.locator(DESK.spSetField('phone')).waitFor();
+  assert.equal(await desk.inputValue(DESK.spSetField('phone')), SP.phone, 'the edit form shows the phone');
+  await desk.fill(DESK.spSetField('phone'), NEW_PHONE);
+  const set = nextAnswer(desk, 'POST', `/api/spokespersons/${id}/set`);
+  await desk.click(DESK.spSetSubmit);
+  const setAnswer = await set;
+  assert.equal(setAnswer.status(), 200, `POST .../set: ${await setAnswer.text()}`);
+  assert.deepEqual(setAnswer.request().postDataJSON(), { phone: NEW_PHONE }, 'only the changed field is sent');
+  await textBecomes(detail, 'the detail to show the new phone', (t) => t.includes(NEW_PHONE) && !t.includes(SP.phone));
+
+  // Log a visit from the detail: the visit form comes with the spokesperson chosen.
+  await desk.click(DESK.logVisit);
+  await poll('the visit form to have the spokesperson chosen',
+    async () => (await desk.inputValue(DESK.visitField('spokesperson'))) === id);
+  for (const name of ['date', 'households', 'note']) await desk.fill(DESK.visitField(name), VISIT[name]);
+  const visited = nextAnswer(desk, 'POST', '/api/visits');
+  await desk.click(DESK.visitSubmit);
+  const visitAnswer = await visited;
+  assert.equal(visitAnswer.status(), 200, `POST /api/visits: ${await visitAnswer.text()}`);
+  const visitId = (await visitAnswer.json()).id;
+  assert.ok(visitId, 'the visit has an id');
+
+  // Back in the detail, the visit is listed; then take the spokesperson off the roster.
+  await quiet(desk);
+  const again = nextAnswer(desk, 'GET', `/api/spokespersons/${id}`);
+  await desk.locator(DESK.spRow(id)).click();
+  await again;
+  await desk.locator(DESK.visitRow(visitId)).waitFor();
+  assert.ok(squash(await desk.locator(DESK.visitRow(visitId)).textContent()).includes(squash(VISIT.note)));
+  await desk.fill(DESK.spVoidReason, OFF);
+  const voided = nextAnswer(desk, 'POST', `/api/spokespersons/${id}/void`);
+  await desk.click(DESK.spVoidSubmit);
+  const voidAnswer = await voided;
+  assert.equal(voidAnswer.status(), 200, `POST .../void: ${await voidAnswer.text()}`);
+  assert.deepEqual(voidAnswer.request().postDataJSON(), { reason: OFF });
+  await textBecomes(detail, 'the detail to show the reason', (t) => t.includes(OFF));
+  await detail.locator(DESK.offBadge).waitFor();
+  await desk.locator(DESK.spVoidForm).waitFor({ state: 'detached' });
+  await desk.locator(DESK.logVisit).waitFor({ state: 'detached' });
+  await screenshot(desk, 'desk-spokesperson-off');
+
+  const archive = await apiOf(`/api/spokespersons/${id}`);
+  assert.equal(archive.phone, NEW_PHONE, 'the stored phone');
+  assert.equal(archive.void_reason, OFF, 'the stored reason');
+  for (const k of ['name', 'area']) assert.equal(archive[k], SP[k], `the stored ${k}, unchanged`);
+  assert.equal(archive.voters, Number(SP.voters));
+  assert.equal(archive.gender, 'f');
+  assert.equal(archive.party_member, true);
+  assert.equal(archive.visit_count, 1);
+  const visit = archive.visits.find((v) => v.id === visitId);
+  assert.ok(visit, `the visit in the archive: ${JSON.stringify(archive.visits)}`);
+  assert.equal(visit.visited_on, VISIT.date);
+  assert.equal(visit.households, Number(VISIT.households));
+  assert.equal(visit.note, VISIT.note);
+
+  // The list marks the spokesperson, and a visit can no longer be logged for them.
+  await navigate(desk, DESK.navSpokespersons, '/api/spokespersons');
+  const spRow = desk.locator(DESK.spRow(id));
+  await spRow.locator(DESK.offBadge).waitFor();
+  assert.match((await spRow.getAttribute('class')) ?? '', /\bvoid\b/, 'the row is shown as void');
+  assert.equal(await desk.locator(`${DESK.visitField('spokesperson')} option[value="${id}"]`).count(), 0,
+    'no visits for a spokesperson off the roster');
+
+  // A reception day announced in advance, then cancelled with a reason.
+  const RECEPTION = { date: '2030-01-15', place: '西营社区党群服务中心', topic: '冬季供暖' };
+  const CANCEL = '场地维修，改到下月';
+  await navigate(desk, DESK.navReceptions, '/api/receptions');
+  await desk.check(DESK.receptionField('planned'));
+  for (const name of ['date', 'place', 'topic']) await desk.fill(DESK.receptionField(name), RECEPTION[name]);
+  const logged = nextAnswer(desk, 'POST', '/api/receptions');
+  await desk.click(DESK.receptionSubmit);
+  const logAnswer = await logged;
+  assert.equal(logAnswer.status(), 200, `POST /api/receptions: ${await logAnswer.text()}`);
+  assert.equal(logAnswer.request().postDataJSON().planned, true, 'logged as planned');
+  const rid = (await logAnswer.json()).id;
+  const rrow = desk.locator(DESK.receptionRow(rid));
+  await rrow.locator(DESK.markHeld).waitFor();
+  assert.equal((await apiOf(`/api/receptions/${rid}`)).state, 'planned');
+
+  const rshown = nextAnswer(desk, 'GET', `/api/receptions/${rid}`);
+  await rrow.locator('td').first().click();
+  await rshown;
+  const rdetail = desk.locator(DESK.receptionDetail);
+  await rdetail.locator(DESK.heldForm).waitFor();
+  await desk.fill(DESK.receptionVoidReason, CANCEL);
+  const cancelled = nextAnswer(desk, 'POST', `/api/receptions/${rid}/void`);
+  await desk.click(DESK.receptionVoidSubmit);
+  const cancelAnswer = await cancelled;
+  assert.equal(cancelAnswer.status(), 200, `POST .../void: ${await cancelAnswer.text()}`);
+  assert.deepEqual(cancelAnswer.request().postDataJSON(), { reason: CANCEL });
+  await textBecomes(rdetail, 'the reception detail to show the reason', (t) => t.includes(CANCEL));
+  await desk.locator(DESK.receptionVoidForm).waitFor({ state: 'detached' });
+  await desk.locator(DESK.heldForm).waitFor({ state: 'detached' });
+  const stored = await apiOf(`/api/receptions/${rid}`);
+  assert.equal(stored.state, 'void', 'the stored state');
+  assert.equal(stored.void_reason, CANCEL, 'the stored reason');
+  assert.equal(stored.planned_on, RECEPTION.date);
+
+  // In the list: shown cancelled with its reason, no longer to be marked held; and under "cancelled".
+  await navigate(desk, DESK.navReceptions, '/api/receptions');
+  await rrow.waitFor();
+  assert.match((await rrow.getAttribute('class')) ?? '', /\bvoid\b/, 'the row is shown as cancelled');
+  assert.ok((await rrow.textContent()).includes(CANCEL), 'the row gives the reason');
+  assert.equal(await rrow.locator(DESK.markHeld).count(), 0, 'a cancelled day is not marked held');
+  const filtered = nextAnswer(desk, 'GET', '/api/receptions');
+  await desk.selectOption(DESK.receptionState, 'void');
+  const filterAnswer = await filtered;
+  assert.equal(new URL(filterAnswer.url()).searchParams.get('state'), 'void');
+  await quiet(desk);
+  assert.equal(await rrow.count(), 1, 'listed under the cancelled ones');
+  await screenshot(desk, 'desk-reception-cancelled');
 });

@@ -250,5 +250,28 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_NE(help.out.find("--matter"), std::string::npos);
 }
 
+// A record says once why it was voided: voiding it again is refused and the first reason stays
+// (for opinions, spokespersons and reception days alike).
+TEST_F(CliTest, VoidingTwiceIsRefusedAndKeepsTheFirstReason) {
+  init_station("s.db");
+  std::string op = add_opinion("s.db", {"--voter", "甲", "--matter", "路灯"});
+  ASSERT_EQ(liaison({"--db", "s.db", "opinion", "void", op, "--reason", "重复登记"}).exit_code, 0);
+  expect_one_error_line(liaison({"--db", "s.db", "opinion", "void", op, "--reason", "别的"}));
+  EXPECT_EQ(liaison_json("s.db", {"opinion", "show", op})["void_reason"], "重复登记");
+
+  std::string sp =
+      liaison_json("s.db", {"spokesperson", "add", "--name", "王桂芳"})["id"].get<std::string>();
+  ASSERT_EQ(liaison({"--db", "s.db", "spokesperson", "void", sp, "--reason", "迁出"}).exit_code, 0);
+  expect_one_error_line(liaison({"--db", "s.db", "spokesperson", "void", sp, "--reason", "x"}));
+  EXPECT_EQ(liaison_json("s.db", {"spokesperson", "show", sp})["void_reason"], "迁出");
+
+  std::string rc = liaison_json("s.db", {"reception", "plan", "--date", "2026-12-01", "--place",
+                                         "站里", "--topic", "供暖"})["id"]
+                       .get<std::string>();
+  ASSERT_EQ(liaison({"--db", "s.db", "reception", "void", rc, "--reason", "改期"}).exit_code, 0);
+  expect_one_error_line(liaison({"--db", "s.db", "reception", "void", rc, "--reason", "x"}));
+  EXPECT_EQ(liaison_json("s.db", {"reception", "show", rc})["void_reason"], "改期");
+}
+
 }  // namespace
 }  // namespace liaison::test

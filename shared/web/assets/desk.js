@@ -11,7 +11,9 @@
   let visitFor = null;
   const back = (href) => el('a', { class: 'back', href: href, text: '← ' + t('back') });
   const h2 = (k) => el('h2', { text: t(k) });
-  const stateBadge = (s) => el('span', { class: 'badge st-' + s, text: label('state', s) });
+  // A reception's state: one voided after it was held was not cancelled, it is void.
+  const recState = (r) => (r.state === 'void' && r.held_on ? 'voided' : r.state);
+  const stateBadge = (r) => { const s = recState(r); return el('span', { class: 'badge ' + (r.state === 'void' ? 'off' : 'st-' + s), text: label('state', s) }); };
   const offBadge = () => el('span', { class: 'badge off', text: t('sp.off') });
 
   // ---- form checks shared by the views ----
@@ -24,16 +26,13 @@
     });
   }
   // The fields (keys) of f whose trimmed value differs from start, the values shown at first.
-  // A field that had a value is not emptied: the API passes a blank value as "--name=", which the
-  // command line reads as taking the next word, so the page does not send one.
+  // An emptied field is sent as "" (it clears the field where the command allows that).
   function changed(f, keys, start) {
     checkNumbers(f);
     const d = {};
     keys.forEach((k) => {
-      const e = f.elements[k], x = e.value.trim();
-      if (x === start[k]) return;
-      if (x === '') { e.focus(); throw new Error(t('err.no_clear', { f: fieldName(e) })); }
-      d[k] = x;
+      const x = f.elements[k].value.trim();
+      if (x !== start[k]) d[k] = x;
     });
     return d;
   }
@@ -237,7 +236,7 @@
   const attendees = (form) => { refSel(form, 'deputy', 'dep'); refSel(form, 'spokesperson', 'sp'); };
   function buildReceptions() {
     recFilter = el('select', { name: 'state', id: 'reception-state', onchange: loadReceptions });
-    LC.options(recFilter, LC.enumOpts('state', ['planned', 'held', 'void']), 'all');
+    LC.options(recFilter, LC.enumOpts('state', ['planned', 'held']).concat([['void', t('state.void_any')]]), 'all');
     const f = LC.form('reception-form', [
       ['date', 'date', 'f.date'], ['place', 'text', 'f.place'], ['topic', 'text', 'f.topic'], ['voters', 'number', 'f.voters', { min: 0 }],
       ['deputy', 'select', 'f.deputy', { multiple: true }], ['spokesperson', 'select', 'f.spokespersons', { multiple: true }],
@@ -266,11 +265,11 @@
   function loadReceptions() {
     const open = (r) => go('#reception/' + enc(r.id));
     into($('reception-results'), null, get('/api/receptions' + qs({ state: recFilter.value })), (list) => LC.table([
-      ['f.state', (r) => stateBadge(r.state), 'nowrap'],
+      ['f.state', stateBadge, 'nowrap'],
       ['f.planned_on', (r) => val(r.planned_on), 'nowrap'], ['f.held_on', (r) => val(r.held_on), 'nowrap'],
       ['f.place', (r) => val(r.place)],
       ['f.topic', (r) => [val(r.topic), r.state === 'void' && r.void_reason
-        ? el('div', { class: 'small warn void-reason', text: t('cancelled_because', { reason: r.void_reason }) }) : null]],
+        ? el('div', { class: 'small warn void-reason', text: t(r.held_on ? 'voided_because' : 'cancelled_because', { reason: r.void_reason }) }) : null]],
       ['f.voters', (r) => val(r.voters_received), 'num'],
       ['f.present', (r) => (r.deputies_present || 0) + ' / ' + (r.spokespersons_present || 0), 'nowrap'],
       ['f.opinions_taken', (r) => val(r.opinions_taken), 'num'],
@@ -304,12 +303,12 @@
           msg(t('saved'));
           reload();
         }));
-      return [el('div', { class: 'detail-head' }, el('h2', { text: t('h.reception') + '：' + val(r.topic) }), stateBadge(r.state), el('code', { class: 'muted', text: r.id })),
+      return [el('div', { class: 'detail-head' }, el('h2', { text: t('h.reception') + '：' + val(r.topic) }), stateBadge(r), el('code', { class: 'muted', text: r.id })),
         el('div', { class: 'cols2' }, el('div', { class: 'card' }, LC.fields([
-          ['f.state', label('state', r.state)], ['f.planned_on', val(r.planned_on)], ['f.held_on', val(r.held_on)],
+          ['f.state', label('state', recState(r))], ['f.planned_on', val(r.planned_on)], ['f.held_on', val(r.held_on)],
           ['f.place', val(r.place)], ['f.topic', val(r.topic)], ['f.voters', val(r.voters_received)],
           ['f.deputy', who('deputy')], ['f.spokespersons', who('spokesperson')],
-          ['f.note', el('span', { class: 'pre', text: val(r.note) })]].concat(r.void_reason ? [['f.cancel_reason', r.void_reason, 'warn']] : []))),
+          ['f.note', el('span', { class: 'pre', text: val(r.note) })]].concat(r.void_reason ? [[r.held_on ? 'f.void_reason' : 'f.cancel_reason', r.void_reason, 'warn']] : []))),
         held ? LC.section('h.held', held) : atts),
         LC.section('f.opinions_taken', LC.table([['f.at', (o) => time(o.at), 'nowrap'], ['f.voter', (o) => val(o.voter), 'nowrap'],
           ['f.matter', (o) => LC.clip(o.matter, 70)], ['f.status', (o) => LC.badge(o.status), 'nowrap']],

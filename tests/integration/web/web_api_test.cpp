@@ -112,6 +112,11 @@ TEST_F(CommandApiTest, BodyFieldsBecomeOptions) {
   auto off = ok_json(post("/api/things/T1", R"({"flag": false, "a": null})"));
   EXPECT_EQ(off["flag"], false);
   EXPECT_EQ(off["a"], "");
+  // An empty value is that value, not the next word (which "--a=" would take).
+  auto empty = ok_json(post("/api/things/T1", R"({"a": "", "opt_name": "n", "list": ["", "y"]})"));
+  EXPECT_EQ(empty["a"], "");
+  EXPECT_EQ(empty["opt_name"], "n");
+  EXPECT_EQ(empty["list"], nlohmann::json::parse(R"(["", "y"])"));
 }
 
 TEST_F(CommandApiTest, QueryParametersBecomeOptionsAndPositionals) {
