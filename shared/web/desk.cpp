@@ -93,9 +93,15 @@ net::HttpResponse Desk::handle(const net::HttpRequest& request) {
   if (request.method == "POST" && path.rfind(kRecords, 0) == 0) {
     std::string rest = path.substr(kRecords.size());
     size_t slash = rest.find('/');
-    if (slash != std::string::npos && rest.substr(slash) == "/attachments")
-      return upload(request, rest.substr(0, slash));
+    std::string record = rest.substr(0, slash);
+    if (slash != std::string::npos && rest.substr(slash) == "/attachments") {
+      if (record.empty() || record.front() == '-')
+        return error_response(400, message_line(lang, Status::invalid("err.web_field", "id")));
+      return upload(request, {"attach", record});
+    }
   }
+  if (request.method == "POST" && path == "/api/opinions/import")
+    return upload(request, {"opinion", "import", "--csv"});
   if (request.method == "GET" && path.rfind(kAttachments, 0) == 0 &&
       path.find('/', kAttachments.size()) == std::string::npos)
     return download(request, path.substr(kAttachments.size()));
@@ -104,7 +110,7 @@ net::HttpResponse Desk::handle(const net::HttpRequest& request) {
                                                        request.path)));
 }
 
-net::HttpResponse Desk::upload(const net::HttpRequest& request, const std::string& record) {
+net::HttpResponse Desk::upload(const net::HttpRequest& request, std::vector<std::string> words) {
   std::string lang = request_lang(request);
   std::string name;
   for (const auto& [key, value] : request.query) {
@@ -113,9 +119,8 @@ net::HttpResponse Desk::upload(const net::HttpRequest& request, const std::strin
   Result<TempFile> file = TempFile::create(name, request.body);
   if (!file) return error_response(http_status(file.status().code()),
                                     message_line(lang, file.status()));
-  if (record.empty() || record.front() == '-')
-    return error_response(400, message_line(lang, Status::invalid("err.web_field", "id")));
-  return api_.run({"attach", record, file->path()}, lang);
+  words.push_back(file->path());
+  return api_.run(std::move(words), lang);
 }
 
 net::HttpResponse Desk::download(const net::HttpRequest& request, const std::string& attachment) {

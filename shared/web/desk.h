@@ -28,7 +28,8 @@ class Desk {
  private:
   Desk(std::unique_ptr<sync::Replica> replica, cli::ProgramSpec spec, const std::string& db_path,
        std::string listen_host);
-  net::HttpResponse upload(const net::HttpRequest& request, const std::string& record);
+  // Writes the request's body to a private file (named by ?name=) and runs words + its path.
+  net::HttpResponse upload(const net::HttpRequest& request, std::vector<std::string> words);
   net::HttpResponse download(const net::HttpRequest& request, const std::string& attachment);
 
   std::unique_ptr<sync::Replica> replica_;
