@@ -35,12 +35,14 @@ void add_add(cli::Program& program, CLI::App& opinion) {
 
 void add_import(cli::Program& program, CLI::App& opinion) {
   auto path = std::make_shared<std::string>();
+  auto again = std::make_shared<bool>(false);
   CLI::App* cmd = program.command(opinion, "import", "label.cmd.opinion_import");
   cmd->add_option("--csv", *path)->required();
-  program.on_run(cmd, [path](cli::Context& ctx) -> Status {
+  cmd->add_flag("--again", *again);
+  program.on_run(cmd, [path, again](cli::Context& ctx) -> Status {
     ctx.set_failure_context("err.csv");
     LIAISON_ASSIGN_OR_RETURN(sync::Replica* r, ctx.replica());
-    LIAISON_ASSIGN_OR_RETURN(size_t n, app::import_opinions_csv(*r, *path));
+    LIAISON_ASSIGN_OR_RETURN(size_t n, app::import_opinions_csv(*r, *path, *again));
     if (ctx.out().json()) ctx.out().print_json({{"imported", n}});
     else ctx.out().print_line(ctx.out().format("msg.imported", n));
     return {};

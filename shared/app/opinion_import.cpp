@@ -10,6 +10,7 @@
 #include "shared/app/files.h"
 #include "shared/app/opinions.h"
 #include "shared/app/parse.h"
+#include "shared/sync/blob_store.h"
 
 namespace liaison::app {
 
@@ -85,12 +86,33 @@ Result<std::vector<sync::Fields>> opinions_from_csv(std::string_view text, std::
   return rows;
 }
 
-Result<size_t> import_opinions_csv(sync::Replica& replica, const std::string& path) {
+Result<size_t> import_opinions_csv(sync::Replica& replica, const std::string& path,
+                                   bool again) {
   LIAISON_ASSIGN_OR_RETURN(std::string text, read_file(path, kMaxCsvBytes));
   std::string name = std::filesystem::path(path).filename().string();
+  std::string now = replica.now_iso();
   LIAISON_ASSIGN_OR_RETURN(std::vector<sync::Fields> rows,
-                           opinions_from_csv(text, name, replica.info(), replica.now_iso()));
-  LIAISON_ASSIGN_OR_RETURN(std::vector<std::string> ids, add_opinions(replica, rows));
+                           opinions_from_csv(text, name, replica.info(), now));
+  std::string digest = sync::sha256_hex(text);
+  storage::Db& db = replica.db();
+  // Checked and recorded in the write that adds the rows: two imports of one file at once
+  // cannot both pass.
+  auto record_file = [&]() -> Status {
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt q,
+                             db.prepare("SELECT name, at, count FROM _import WHERE sha256 = ?"));
+    q.bind(1, digest);
+    LIAISON_ASSIGN_OR_RETURN(bool seen, q.step());
+    if (seen && !again) {
+      return Status(Code::kAlreadyExists, "err.csv_imported",
+                    fmt::format("{} {} {}", q.column_text(0), q.column_text(1), q.column_int(2)));
+    }
+    LIAISON_ASSIGN_OR_RETURN(storage::Stmt ins,
+                             db.prepare("INSERT OR REPLACE INTO _import (sha256, name, at, count) "
+                                        "VALUES (?, ?, ?, ?)"));
+    ins.bind(1, digest).bind(2, name).bind(3, now).bind(4, static_cast<int64_t>(rows.size()));
+    return ins.run();
+  };
+  LIAISON_ASSIGN_OR_RETURN(std::vector<std::string> ids, add_opinions(replica, rows, record_file));
   return ids.size();
 }
 

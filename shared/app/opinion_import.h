@@ -24,7 +24,10 @@ Result<std::vector<sync::Fields>> opinions_from_csv(std::string_view text, std::
                                                     const sync::ReplicaInfo& info,
                                                     const std::string& now);
 
-// Reads the file at path and records every opinion in it; returns how many.
-Result<size_t> import_opinions_csv(sync::Replica& replica, const std::string& path);
+// Reads the file at path and records every opinion in it; returns how many. A file with the same
+// bytes as one imported here before is refused (AlreadyExists err.csv_imported, naming when and
+// how many), unless again is set: importing a spreadsheet twice would record each opinion twice.
+Result<size_t> import_opinions_csv(sync::Replica& replica, const std::string& path,
+                                   bool again = false);
 
 }  // namespace liaison::app

@@ -96,14 +96,15 @@ Result<std::string> add_opinion(sync::Replica& replica, const OpinionInput& in) 
 }
 
 Result<std::vector<std::string>> add_opinions(sync::Replica& replica,
-                                              const std::vector<sync::Fields>& rows) {
+                                              const std::vector<sync::Fields>& rows,
+                                              const std::function<Status()>& also) {
   std::vector<std::string> ids;
   LIAISON_RETURN_IF_ERROR(replica.write([&]() -> Status {
     for (const sync::Fields& fields : rows) {
       LIAISON_ASSIGN_OR_RETURN(std::string id, replica.insert(opinion_table(), fields));
       ids.push_back(std::move(id));
     }
-    return {};
+    return also ? also() : Status();
   }));
   return ids;
 }

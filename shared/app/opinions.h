@@ -5,6 +5,7 @@
 // Not thread-safe (see Replica).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,9 +35,11 @@ Result<sync::Fields> new_opinion_fields(const OpinionInput& in, const sync::Repl
 
 // Records one opinion; returns its new id.
 Result<std::string> add_opinion(sync::Replica& replica, const OpinionInput& in);
-// Records many opinions (fields from new_opinion_fields) in one write: all or none.
+// Records many opinions (fields from new_opinion_fields) in one write: all or none. also, when
+// set, runs inside that write after the rows; its failure undoes them.
 Result<std::vector<std::string>> add_opinions(sync::Replica& replica,
-                                              const std::vector<sync::Fields>& rows);
+                                              const std::vector<sync::Fields>& rows,
+                                              const std::function<Status()>& also = {});
 
 // Changes to the editable fields; nullopt leaves a field alone, an empty string clears it
 // (except the voter, which cannot be empty).

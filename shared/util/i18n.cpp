@@ -394,6 +394,7 @@ const std::unordered_map<std::string_view, Entry>& catalogue() {
       {"err.unknown_spokesperson", {"找不到本站的该代言员", "no such spokesperson at this station"}},
       {"err.unknown_opinion", {"找不到本站的该意见建议", "no such opinion at this station"}},
       {"err.planned_attendance", {"预告的活动尚未举行：出席人员、接待人数和意见建议请在举行后用 held 记录", "a planned activity is not held yet: record attendance, voters and opinions with held afterwards"}},
+      {"err.csv_imported", {"这个文件已经导入过，再次导入会把每条意见重复登记（确需再导入：--again）。上次导入的文件名、时间和条数", "this file was imported before, and importing it again would record every opinion twice (--again if that is meant). The earlier import's name, time and count"}},
       {"err.already_void", {"该记录已作废，作废原因不再更改", "the record is void already; its reason stays as it is"}},
       {"err.activity_void", {"该活动已取消", "the activity was cancelled"}},
       {"err.own_visits_only", {"代言员设备只能记录本人的走访", "a spokesperson's device records only its own visits"}},

@@ -100,8 +100,12 @@ net::HttpResponse Desk::handle(const net::HttpRequest& request) {
       return upload(request, {"attach", record});
     }
   }
-  if (request.method == "POST" && path == "/api/opinions/import")
+  if (request.method == "POST" && path == "/api/opinions/import") {
+    bool again = false;
+    for (const auto& [key, value] : request.query) again = again || (key == "again" && value == "1");
+    if (again) return upload(request, {"opinion", "import", "--again", "--csv"});
     return upload(request, {"opinion", "import", "--csv"});
+  }
   if (request.method == "GET" && path.rfind(kAttachments, 0) == 0 &&
       path.find('/', kAttachments.size()) == std::string::npos)
     return download(request, path.substr(kAttachments.size()));

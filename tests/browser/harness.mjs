@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
+// The repository's root directory.
+export const ROOT = root;
 
 // ctest passes the built binaries and the screenshot directory; run by hand, the defaults are
 // those of the release build (build/).

@@ -2,11 +2,13 @@
 // in a real headless chromium, against the real programs and SQLite files (docs/web.md).
 // Run: `node --test` here (after `npm ci`), or ctest -L browser in the release build.
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import zlib from 'node:zlib';
 
 import {
-  ADMIN, DEADLINE_MS, SCREENSHOT_DIR, Stack, launchBrowser, poll, quiet, screenshot, squash,
+  ADMIN, DEADLINE_MS, ROOT, SCREENSHOT_DIR, Stack, launchBrowser, poll, quiet, screenshot, squash,
   watchPage,
 } from './harness.mjs';
 
@@ -27,6 +29,13 @@ const DESK = {
   row: (id) => `#opinion-list tr[data-id="${id}"]`,
   detail: '#opinion-detail',
   message: '#message',
+  count: '#opinion-count',
+  importFile: '#import-file',
+  importSubmit: '#import-submit',
+  importHint: '#import-hint',
+  attachFile: '#attach-file',
+  attachSubmit: '#attach-submit',
+  attachment: (id) => `#attachment-list li[data-id="${id}"]`,
   spField: (name) => `#spokesperson-form [name="${name}"]`,
   spSubmit: '#spokesperson-submit',
   spRow: (id) => `#spokesperson-list tr[data-id="${id}"]`,
@@ -65,6 +74,11 @@ const DASH = {
   navReport: '#nav-report',
   rows: '#opinion-list tr[data-id]',
   row: (id) => `#opinion-list tr[data-id="${id}"]`,
+  detail: '#opinion-detail',
+  attachment: (id) => `#opinion-detail #attachment-list li[data-id="${id}"]`,
+  attachmentImage: 'img',
+  attachmentLink: 'a[download]',
+  attachmentMissing: '.badge.pending',
 };
 
 // An opinion as a voter said it: several lines, Chinese punctuation, spaces around it. It must
@@ -75,6 +89,41 @@ const OPINION = {
   place: '中仓街道西营社区3号楼',
   matter: '  西营路的路灯坏了：晚上很黑，老人“不敢出门”！\n菜市场门口（东侧）积水……能否解决？  ',
 };
+
+// The sample spreadsheet export kept beside the repository: UTF-8, a header, plain fields.
+const SAMPLE_CSV = path.resolve(ROOT, '../shared/data/sample-opinions.csv');
+
+// A PNG of w×h pixels of one colour, made here so that the tests need no picture file.
+function png(w, h, [r, g, b]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const x of buf) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(Buffer.concat([Buffer.from(type, 'latin1'), data])));
+    return Buffer.concat([head, Buffer.from(type, 'latin1'), data, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);  // 8 bits per sample, RGB
+  const line = Buffer.from([0, ...Array.from({ length: w }, () => [r, g, b]).flat()]);
+  const pixels = Buffer.concat(Array.from({ length: h }, () => line));
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// The photo attached at the desk in the desk-to-dashboard test.
+const PHOTO = { name: '西营路积水.png', width: 24, bytes: png(24, 16, [200, 60, 40]) };
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -143,6 +192,12 @@ async function getJson(url) {
   return JSON.parse(text);
 }
 
+// An answer's body for a failure's message. Chromium may have dropped it already (after the page
+// read it), which is then said instead; what a test checks it reads from the page or the API.
+function bodyOf(response) {
+  return response.text().catch((e) => `(body not available: ${e.message.split('\n')[0]})`);
+}
+
 // Waits until the locator's text satisfies check.
 function textBecomes(locator, what, check) {
   return poll(what, async () => check((await locator.textContent()) ?? ''));
@@ -188,6 +243,19 @@ browserTest('an opinion recorded at the desk reaches the dashboard after Sync', 
   await textBecomes(detail, 'the detail to show the matter',
     (t) => squash(t).includes(squash(OPINION.matter)));
 
+  // A photo attached from the detail is listed there with its thumbnail.
+  await desk.setInputFiles(DESK.attachFile, { name: PHOTO.name, mimeType: 'image/png', buffer: PHOTO.bytes });
+  const attached = nextAnswer(desk, 'POST', `/api/records/${id}/attachments`);
+  await desk.click(DESK.attachSubmit);
+  const attachAnswer = await attached;
+  assert.equal(attachAnswer.status(), 200, `POST .../attachments: ${await bodyOf(attachAnswer)}`);
+  assert.equal(new URL(attachAnswer.url()).searchParams.get('name'), PHOTO.name, 'the file name is sent');
+  const [att, ...others] = await getJson(`${stack.deskUrl}/api/records/${id}/attachments`);
+  assert.equal(others.length, 0, 'one attachment');
+  assert.equal(att.name, PHOTO.name, 'stored under its name');
+  assert.equal(att.size, PHOTO.bytes.length, 'stored whole');
+  await desk.locator(DESK.attachment(att.id)).waitFor();
+
   // Sync, and the page says what it pushed.
   const started = nextAnswer(desk, 'POST', '/api/sync');
   await desk.click(DESK.syncButton);
@@ -216,6 +284,112 @@ browserTest('an opinion recorded at the desk reaches the dashboard after Sync', 
   const districtCopy = await there.json();
   assert.equal(districtCopy.matter, OPINION.matter, "the district's matter, as typed");
   assert.equal(districtCopy.station, 'S01');
+
+  // The opinion's detail shows the photo, and its link gives the very bytes attached at the desk.
+  const dshown = nextAnswer(dash, 'GET', `/api/opinions/${id}`);
+  await drow.click();
+  assert.equal((await dshown).status(), 200);
+  const item = dash.locator(DASH.attachment(att.id));
+  await item.waitFor();
+  assert.ok(squash(await item.textContent()).includes(squash(PHOTO.name)), 'the attachment is named');
+  await item.locator(DASH.attachmentImage).scrollIntoViewIfNeeded();
+  await poll('the thumbnail to load', () => item.locator(DASH.attachmentImage).evaluate(
+    (img, w) => img.complete && img.naturalWidth === w, PHOTO.width));
+  const link = item.locator(DASH.attachmentLink);
+  assert.equal(await link.getAttribute('download'), PHOTO.name, 'the link downloads under the file name');
+  const href = new URL(await link.getAttribute('href'), stack.dashboardUrl).href;
+  const file = await dash.request.get(href);
+  assert.equal(file.status(), 200, `GET ${href}`);
+  assert.match(file.headers()['content-type'] ?? '', /^image\/png/);
+  assert.ok((await file.body()).equals(PHOTO.bytes), 'the downloaded bytes are the photo attached at the desk');
+  await screenshot(dash, 'dashboard-opinion-attachment');
+
+  // An attachment whose file has not reached the district is named as such, with no link or
+  // thumbnail. (The district's answer is rewritten to say so: a sync cut off between a record
+  // and its file is not to be had on demand.)
+  const missing = (u) => u.pathname === `/api/opinions/${id}` || u.pathname === `/api/records/${id}/attachments`;
+  await dash.route(missing, async (route) => {
+    const real = await route.fetch();
+    const body = await real.json();
+    for (const a of Array.isArray(body) ? body : body.attachments ?? []) a.present = false;
+    await route.fulfill({ response: real, json: body });
+  });
+  const again = nextAnswer(dash, 'GET', `/api/opinions/${id}`);
+  await dash.reload();
+  await again;
+  await item.locator(DASH.attachmentMissing).waitFor();
+  assert.equal(await item.locator('a').count(), 0, 'no link to a file the district lacks');
+  assert.equal(await item.locator(DASH.attachmentImage).count(), 0, 'no thumbnail of it');
+  await dash.unroute(missing);
+  await screenshot(dash, 'dashboard-opinion-attachment-missing');
+});
+
+browserTest('opinions imported from a CSV file at the desk: all rows, or none and the line at fault', async ({ stack, open }) => {
+  await stack.station('--json', 'init', '--station', 'S01');
+  await stack.startDesk();
+  // The sample: a header, then one opinion a line, no quoted fields.
+  const [header, ...lines] = (await readFile(SAMPLE_CSV, 'utf8').catch((e) => {
+    throw new Error(`the sample opinions (${SAMPLE_CSV}): ${e.message}`);
+  })).trim().split(/\r?\n/);
+  const cols = header.split(',');
+  const sample = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+  assert.ok(sample.length > 0 && lines.every((l) => l.split(',').length === cols.length),
+    `${SAMPLE_CSV}: ${sample.length} plain rows of ${cols.join(',')}`);
+  const importAnswers = { allowStatus: (url, status) => status === 400 && url.pathname === '/api/opinions/import' };
+  const desk = await open(`${stack.deskUrl}/`, importAnswers);
+  const apiOf = (p) => getJson(`${stack.deskUrl}${p}`);
+  const message = desk.locator(DESK.message);
+  await desk.locator(DESK.importFile).waitFor();
+  await quiet(desk);
+  const hint = await desk.locator(DESK.importHint).textContent();
+  for (const c of ['voter', 'matter', 'phone', 'place', 'category', 'source', 'at']) {
+    assert.match(hint, new RegExp(`\\b${c}\\b`), `the hint names the column ${c}`);
+  }
+
+  // A file whose third line lacks the voter: an error naming the file and the line; nothing imported.
+  const BAD = '缺姓名的意见.csv';
+  const bad = `${header}\n${lines[0]}\n,13800000999,西营社区,没有写选民姓名的一条,,visit,\n`;
+  await desk.setInputFiles(DESK.importFile, { name: BAD, mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  const refused = nextAnswer(desk, 'POST', '/api/opinions/import');
+  await desk.click(DESK.importSubmit);
+  const refusal = await refused;
+  assert.equal(refusal.status(), 400, `POST /api/opinions/import of ${BAD}: ${await bodyOf(refusal)}`);
+  assert.equal(new URL(refusal.url()).searchParams.get('name'), BAD, 'the file name is sent');
+  assert.equal(refusal.request().headers()['x-liaison-upload'], '1', 'sent as an upload');
+  await textBecomes(message, 'the message to name the file and the line', (t) => t.includes(`${BAD}:3`));
+  assert.match((await message.getAttribute('class')) ?? '', /\berror\b/, 'shown as an error');
+  assert.deepEqual(await apiOf('/api/opinions'), [], 'nothing imported');
+  await quiet(desk);
+  assert.equal(await desk.locator(DESK.rows).count(), 0, 'no rows listed');
+  await screenshot(desk, 'desk-import-error');
+
+  // The sample: every row imported, counted, and listed.
+  await desk.setInputFiles(DESK.importFile, SAMPLE_CSV);
+  const imported = nextAnswer(desk, 'POST', '/api/opinions/import');
+  const relisted = nextAnswer(desk, 'GET', '/api/opinions');
+  relisted.catch(() => {});  // awaited below, after the import's answer
+  await desk.click(DESK.importSubmit);
+  const answer = await imported;
+  assert.equal(answer.status(), 200, `POST /api/opinions/import: ${await bodyOf(answer)}`);
+  assert.equal(new URL(answer.url()).searchParams.get('name'), path.basename(SAMPLE_CSV));
+  assert.equal((await relisted).status(), 200, 'the list is fetched again');
+  const n = String(sample.length);
+  await textBecomes(message, `the message to say ${n} were imported`,
+    (t) => t.includes(n) && !t.includes(BAD));
+  assert.doesNotMatch((await message.getAttribute('class')) ?? '', /\berror\b/);
+  await poll(`${n} rows listed`, async () => (await desk.locator(DESK.rows).count()) === sample.length);
+  assert.ok((await desk.locator(DESK.count).textContent()).includes(n), 'the count shown');
+  assert.equal(await desk.inputValue(DESK.importFile), '', 'the file is taken off the form');
+  const stored = await apiOf('/api/opinions');
+  const key = (o) => [o.voter, o.phone, o.place, o.matter, o.category, o.source].join('|');
+  assert.deepEqual(stored.map(key).sort(), sample.map(key).sort(), 'the stored opinions are the rows of the file');
+  const listed = await desk.locator(DESK.rows).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+  assert.deepEqual(listed.sort(), stored.map((o) => o.id).sort(), 'the list shows every imported opinion');
+  const first = sample.find((o) => o.voter && o.matter);
+  const firstId = stored.find((o) => key(o) === key(first)).id;
+  assert.ok(squash(await desk.locator(DESK.row(firstId)).textContent()).includes(squash(first.voter)),
+    'a row names its voter');
+  await screenshot(desk, 'desk-opinions-imported');
 });
 
 browserTest('the dashboard needs a sign-in', async ({ stack, context, open }) => {

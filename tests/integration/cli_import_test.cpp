@@ -17,7 +17,14 @@ TEST_F(CliTest, ImportsTheSampleFile) {
     EXPECT_EQ(o.at("station"), "S1");
     EXPECT_FALSE(o.at("matter").get<std::string>().empty());
   }
-  RunResult human = liaison({"--db", "a.db", "opinion", "import", "--csv", LIAISON_SAMPLE_CSV});
+  // The same file again would record every opinion twice: refused, naming the first import.
+  RunResult twice = liaison({"--db", "a.db", "opinion", "import", "--csv", LIAISON_SAMPLE_CSV});
+  expect_one_error_line(twice);
+  EXPECT_NE(twice.err.find("sample-opinions.csv"), std::string::npos) << twice.err;
+  EXPECT_EQ(liaison_json("a.db", {"opinion", "list"}).size(), 40u);
+  // Unless asked for on purpose.
+  RunResult human =
+      liaison({"--db", "a.db", "opinion", "import", "--csv", LIAISON_SAMPLE_CSV, "--again"});
   ASSERT_EQ(human.exit_code, 0) << human.err;
   EXPECT_NE(human.out.find("40"), std::string::npos);
   EXPECT_EQ(liaison_json("a.db", {"opinion", "list"}).size(), 80u);

@@ -80,6 +80,13 @@ var LC = (function () {
     'h.void_reception': ['作废此记录', 'Void this record'], 'cancelled_because': ['取消原因：{reason}', 'cancelled: {reason}'],
     'voided_because': ['作废原因：{reason}', 'void: {reason}'],
     'h.reception': ['接待选民日', 'Reception day'], 'h.spokesperson': ['代言员档案', 'Spokesperson archive'],
+    'att.not_here': ['文件尚未传到本机', 'the file has not reached this device yet'],
+    'att.not_at_district': ['文件尚未传到区里，待联络站同步后可查看', 'the file has not reached the district yet; it comes with the station\'s next sync'],
+    'h.import': ['从表格导入意见建议（CSV）', 'Import opinions from a spreadsheet (CSV)'], 'f.csv_file': ['CSV 文件', 'CSV file'],
+    'import': ['导入', 'Import'], 'imported': ['已导入 {n} 条意见建议', 'Imported {n} opinions'],
+    'import.again': ['仍要再导入一次吗？文件中的每条意见都会再登记一次。', 'Import it again anyway? Every opinion in the file will be recorded once more.'],
+    'import.hint': ['UTF-8 编码的 CSV 文件，第一行为列名：voter（选民姓名）、matter（反映事由）必填，phone、place、category、source、at 可选；有一行出错则全部不导入。Excel 中请“另存为 CSV UTF-8（逗号分隔）”。',
+      'A UTF-8 CSV file whose first line names the columns: voter and matter required; phone, place, category, source, at optional. If any row is wrong, nothing is imported. In Excel, save as "CSV UTF-8 (Comma delimited)".'],
     'attach': ['上传', 'Upload'], 'do_void': ['作废此记录', 'Void this record'], 'opinion_count': ['记录意见建议', 'Opinions recorded'],
     'f.refusal': ['拒收原因', 'Reason'],
     'keep.kept': ['维持现用值', 'Keep this value'], 'keep.lost': ['改用另一值', 'Use the other value'],
@@ -380,6 +387,23 @@ var LC = (function () {
       ['f.by', (s) => nm(s.by)], ['f.when', (s) => time(s.at), 'nowrap']], op.steps || [], { id: 'step-list' }));
     return { head: head, info: info, matter: matter, amend: amend, steps: steps };
   }
+  // A record's attachments: an image's thumbnail, and a link that downloads the file. One whose
+  // content has not reached this side yet (present: false) is named, not linked, and missingKey
+  // says so.
+  function attachmentList(atts, missingKey) {
+    if (!(atts || []).length) return el('p', { class: 'muted', id: 'attachment-list', text: t('none') });
+    return el('ul', { class: 'attachments', id: 'attachment-list' }, atts.map((a) => {
+      const href = '/api/attachments/' + encodeURIComponent(a.id), name = a.name || a.id;
+      const meta = el('span', { class: 'muted small', text: bytes(a.size) + ' · ' + time(a.at) });
+      if (a.present === false) {
+        return el('li', { 'data-id': a.id, class: 'missing' }, el('span', { class: 'att-name', text: name }),
+          el('span', { class: 'badge pending', text: t(missingKey) }), meta);
+      }
+      return el('li', { 'data-id': a.id },
+        /^image\//.test(a.mime || '') ? el('a', { href: href, target: '_blank', title: name }, el('img', { src: href, alt: name, loading: 'lazy' })) : null,
+        el('a', { class: 'att-name', href: href, download: name, text: name }), meta);
+    }));
+  }
   // The conflict log with re-decision; o: {replica, link(table, row), after()}.
   function conflictTable(list, o) {
     o = o || {};
@@ -521,7 +545,7 @@ var LC = (function () {
     thisMonth: thisMonth, bytes: bytes, clip: clip, short: short, val: val, table: table, section: section, fields: fields,
     badge: badge, form: form, options: options, data: data, enumOpts: enumOpts, STATUSES: STATUSES, STEPS: STEPS,
     SOURCES: SOURCES, CHANNELS: CHANNELS, setCategories: setCategories, cat: cat, categoryOpts: categoryOpts,
-    opinionTable: opinionTable, opinionParts: opinionParts, conflictTable: conflictTable, flagTable: flagTable,
+    opinionTable: opinionTable, opinionParts: opinionParts, attachmentList: attachmentList, conflictTable: conflictTable, flagTable: flagTable,
     flagText: flagText, counts: counts, report: report, route: route, show: show, navs: navs, reportForm: reportForm, applyI18n: applyI18n, get lang() { return lang; },
   };
 })();

@@ -158,13 +158,16 @@
   }
   function showOpinion(id) {
     const back = el('a', { class: 'back', href: '#opinions', text: '← ' + t('back') });
-    into($('opinion-detail'), back, () => api('/api/opinions/' + enc(id)), (op) => {
-      const p = LC.opinionParts(op), atts = op.attachments || [];
+    into($('opinion-detail'), back, async () => {
+      const op = await api('/api/opinions/' + enc(id));
+      if (!Array.isArray(op.attachments)) op.attachments = await api('/api/records/' + enc(id) + '/attachments');
+      return op;
+    }, (op) => {
+      const p = LC.opinionParts(op);
       return [p.head, el('div', { class: 'cols2' }, el('div', null, p.matter, p.amend), el('div', { class: 'card' }, p.info)),
         (op.conflicts || []).length ? LC.section('op.conflicts', LC.conflictTable(op.conflicts, { id: 'opinion-conflicts', after: () => showOpinion(id) })) : null,
         p.steps,
-        LC.section('op.attachments', atts.length ? el('ul', { class: 'attachments', id: 'attachment-list' }, atts.map((a) =>
-          el('li', { 'data-id': a.id }, el('span', { text: a.name || a.id }), el('span', { class: 'muted small', text: LC.bytes(a.size) + ' · ' + time(a.at) })))) : el('p', { class: 'muted', text: t('none') }))];
+        LC.section('op.attachments', LC.attachmentList(op.attachments, 'att.not_at_district'))];
     });
   }
 

@@ -132,11 +132,35 @@
     const days = f.elements.overdue_days;
     days.placeholder = '30';
     days.addEventListener('input', () => { if (days.value !== '' || days.validity.badInput) f.elements.overdue.checked = true; });
-    $('view-opinions').append(h2('nav.opinions'), f, el('div', { id: 'opinion-results' }));
+    $('view-opinions').append(h2('nav.opinions'), f, el('div', { id: 'opinion-results' }), importCard());
+  }
+  // Opinions from a spreadsheet export (`opinion import --csv`): all rows or none; an error
+  // names the file and the line.
+  function importCard() {
+    const input = el('input', { type: 'file', name: 'file', id: 'import-file', accept: '.csv,text/csv' });
+    const f = LC.form('import-form', [], 'import', async () => {
+      const file = input.files && input.files[0];
+      if (!file) throw new Error(t('err.no_file'));
+      if (file.size > 32 * 1048576) throw new Error(t('err.too_large'));
+      let r;
+      try {
+        r = await api('/api/opinions/import' + qs({ name: file.name }), { upload: file });
+      } catch (e) {
+        // 409: this very file was imported before; again only when the clerk confirms it.
+        if (e.status !== 409 || !window.confirm(e.message + '\n\n' + t('import.again'))) throw e;
+        r = await api('/api/opinions/import' + qs({ name: file.name, again: 1 }), { upload: file });
+      }
+      input.value = '';
+      msg(t('imported', { n: r && r.imported }));
+      loadOpinions();
+    }, 'import-submit');
+    f.classList.add('inline');
+    f.prepend(el('label', { class: 'field' }, el('span', { text: t('f.csv_file') }), input));
+    return LC.section('h.import', [f, el('p', { class: 'muted small hint', id: 'import-hint', text: t('import.hint') })]);
   }
   function loadOpinions() {
     into($('opinion-results'), null, get('/api/opinions' + qs(lastFilter)), (list) =>
-      [el('p', { class: 'muted', text: t('count', { n: list.length }) }), LC.opinionTable(list, (id) => go('#opinion/' + enc(id)))]);
+      [el('p', { class: 'muted', id: 'opinion-count', text: t('count', { n: list.length }) }), LC.opinionTable(list, (id) => go('#opinion/' + enc(id)))]);
   }
 
   function buildNew() {
@@ -161,13 +185,7 @@
 
   // Attachments of any record (opinion, reception, spokesperson) and a form to upload one.
   function attachmentsCard(recordId, atts, after) {
-    const list = (atts || []).length ? el('ul', { class: 'attachments', id: 'attachment-list' }, atts.map((a) => {
-      const href = '/api/attachments/' + enc(a.id);
-      return el('li', { 'data-id': a.id },
-        /^image\//.test(a.mime || '') && a.present !== false ? el('a', { href: href, target: '_blank' }, el('img', { src: href, alt: a.name || '', loading: 'lazy' })) : null,
-        el('a', { href: href, download: a.name || a.id, text: a.name || a.id }),
-        el('span', { class: 'muted small', text: LC.bytes(a.size) + ' · ' + time(a.at) }));
-    })) : el('p', { class: 'muted', id: 'attachment-list', text: t('none') });
+    const list = LC.attachmentList(atts, 'att.not_here');
     const input = el('input', { type: 'file', name: 'file', id: 'attach-file', accept: 'image/*,application/pdf' });
     const f = LC.form('attach-form', [], 'attach', async () => {
       const file = input.files && input.files[0];
