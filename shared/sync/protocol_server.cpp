@@ -260,10 +260,12 @@ Result<wire::Changes> ServerProtocol::next_changes() {
   if (!feed_) {
     if (Status s = replica_.refresh(); !s.is_ok())
       return Status(Code::kInternal, errc::kInternal, s.detail());
-    // Outside the district, a device sees only its own station's records (scope.h).
+    // Outside the district, a device sees only its own station's records (scope.h), and a
+    // station device every one of them: its snapshot is planned without asking the filter.
     std::string station = principal_->role == Role::kDistrict ? "" : principal_->station_id;
-    Result<std::unique_ptr<ChangeFeed>> feed =
-        ChangeFeed::plan(replica_, device_has_, filter_, station, origins_.hidden);
+    bool whole_station = principal_->role == Role::kStation;
+    Result<std::unique_ptr<ChangeFeed>> feed = ChangeFeed::plan(
+        replica_, device_has_, filter_, station, origins_.hidden, whole_station);
     if (!feed) return Status(Code::kInternal, errc::kInternal, feed.status().detail());
     feed_ = std::move(feed).value();
     // What the device can never see counts as acknowledged by it (for compaction), without
