@@ -91,7 +91,8 @@ const OPINION = {
 };
 
 // The sample spreadsheet export kept beside the repository: UTF-8, a header, plain fields.
-const SAMPLE_CSV = path.resolve(ROOT, '../shared/data/sample-opinions.csv');
+// Shipped in the repository (tools/demo imports it too), so the suite needs nothing beside it.
+const SAMPLE_CSV = path.resolve(ROOT, 'tools/data/demo-opinions.csv');
 
 // A PNG of w×h pixels of one colour, made here so that the tests need no picture file.
 function png(w, h, [r, g, b]) {
@@ -327,12 +328,14 @@ browserTest('an opinion recorded at the desk reaches the dashboard after Sync', 
 browserTest('opinions imported from a CSV file at the desk: all rows, or none and the line at fault', async ({ stack, open }) => {
   await stack.station('--json', 'init', '--station', 'S01');
   await stack.startDesk();
-  // The sample: a header, then one opinion a line, no quoted fields.
+  // The sample: a header, then one opinion a line; no field holds a comma or a line break, so a
+  // quoted one only loses its quotes.
   const [header, ...lines] = (await readFile(SAMPLE_CSV, 'utf8').catch((e) => {
     throw new Error(`the sample opinions (${SAMPLE_CSV}): ${e.message}`);
   })).trim().split(/\r?\n/);
   const cols = header.split(',');
-  const sample = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+  const unquote = (v) => (v.length > 1 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/""/g, '"') : v);
+  const sample = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], unquote(v)])));
   assert.ok(sample.length > 0 && lines.every((l) => l.split(',').length === cols.length),
     `${SAMPLE_CSV}: ${sample.length} plain rows of ${cols.join(',')}`);
   const importAnswers = { allowStatus: (url, status) => status === 400 && url.pathname === '/api/opinions/import' };
