@@ -14,7 +14,7 @@ bool SyncJob::start(const std::string& lang) {
     std::lock_guard lock(mu_);
     if (running_) return false;
     running_ = true;
-    progress_ = nlohmann::json::object();
+    progress_ = nlohmann::ordered_json::object();
   }
   // The previous sync's thread has ended (running_ was false) or never existed.
   if (thread_.joinable()) thread_.join();
@@ -25,7 +25,7 @@ bool SyncJob::start(const std::string& lang) {
 void SyncJob::run(std::string lang) {
   auto sink = [this](const nlohmann::ordered_json& p) {
     std::lock_guard lock(mu_);
-    progress_ = nlohmann::json::parse(p.dump());
+    progress_ = p;
   };
   cli::Captured r = cli::run_captured(spec_, {"sync", "--json", "--lang", lang, "--db", db_path_},
                                       nullptr, sink);

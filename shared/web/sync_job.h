@@ -36,7 +36,7 @@ class SyncJob {
   const std::string db_path_;
   mutable std::mutex mu_;
   bool running_ = false;             // GUARDED_BY(mu_)
-  nlohmann::json progress_ = nlohmann::json::object();  // GUARDED_BY(mu_)
+  nlohmann::ordered_json progress_ = nlohmann::ordered_json::object();  // GUARDED_BY(mu_)
   nlohmann::json result_, error_;    // GUARDED_BY(mu_)
   std::string finished_at_;          // GUARDED_BY(mu_)
   std::thread thread_;               // started and joined under mu_ ordering (see start)
