@@ -1,16 +1,26 @@
 // run_client: resolve -> TCP connect (deadline) -> TLS handshake (wss) -> WebSocket handshake
-// -> on_open -> { read a frame -> on_frame -> send its frames } ... -> close. Single-threaded:
-// everything runs on the caller's thread inside its own io_context, so no strand is needed.
-// One read is outstanding at a time and one write is in flight, the rest waits in a queue; the
-// client keeps reading while it writes so that neither side can block the other for good.
+// -> on_open -> { read a frame -> decode -> on_frame -> send its frames } ... -> close.
+// Two threads: the connection's I/O (and the handler's decode) runs on a thread of its own, in
+// its own io_context, so no strand is needed; the handler's calls run on the caller's thread,
+// which owns whatever the handler works on, and their replies are posted back. The I/O thread
+// reads and decodes the next frame while the handler works on the one before (two frames at
+// most between them), and answers pings meanwhile. One read is outstanding at a time and one
+// write is in flight, the rest waits in a queue; the client keeps reading while it writes so
+// that neither side can block the other for good.
 #include "shared/net/ws_client.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
@@ -52,6 +62,54 @@ const char* close_code_name(uint16_t code) {
 
 std::string seconds(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
 
+// Received frames the client holds at most: the one the handler works on and one read ahead.
+constexpr size_t kFramesAhead = 2;
+
+// A handler call for the caller's thread: on_open, or on_frame with a received frame.
+struct Call {
+  bool open = false;
+  Incoming in;
+};
+
+// The handler calls waiting for the caller's thread, in order. The I/O thread pushes them; the
+// caller's thread takes them until the connection has ended.
+class CallQueue {
+ public:
+  void push(Call call) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (ended_) return;
+      calls_.push_back(std::move(call));
+    }
+    ready_.notify_one();
+  }
+  // No call is taken after this; those still waiting are dropped, as frames never read would be.
+  void end() {
+    std::deque<Call> dropped;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ended_ = true;
+      dropped.swap(calls_);
+    }
+    ready_.notify_one();
+  }
+  // Waits for the next call; nullopt once the queue has ended.
+  std::optional<Call> pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [this] { return ended_ || !calls_.empty(); });
+    if (ended_) return std::nullopt;
+    Call call = std::move(calls_.front());
+    calls_.pop_front();
+    return call;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Call> calls_;
+  bool ended_ = false;
+};
+
 template <class Ws>
 class Client {
   static constexpr bool kTls = std::is_same_v<Ws, TlsWs>;
@@ -68,13 +126,27 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Runs the whole connection on the calling thread; the outcome is in the returned Status.
+  // Runs the whole connection: its I/O on a thread of its own, the handler's calls on the
+  // calling thread. The outcome is in the returned Status.
   Status run() {
     resolver_.async_resolve(url_.host, url_.port,
                             [this](error_code ec, tcp::resolver::results_type results) {
                               on_resolve(ec, std::move(results));
                             });
-    ioc_.run();
+    // The loop must not run out of work while the handler works and nothing is in flight:
+    // only finish() ends it.
+    auto work = asio::make_work_guard(ioc_);
+    std::thread io;
+    try {
+      io = std::thread([this] {
+        ioc_.run();
+        calls_.end();
+      });
+    } catch (const std::system_error& e) {
+      return Status::internal(std::string("cannot start the connection's thread: ") + e.what());
+    }
+    while (std::optional<Call> call = calls_.pop()) handle(std::move(*call));
+    io.join();
     return result_ ? *result_ : Status::internal("the client loop ended without an outcome");
   }
 
@@ -215,24 +287,43 @@ class Client {
       return finish(Status::io("WebSocket handshake with " + where() + " failed: " + why),
                     ClientFailure::kHandshake);
     }
-    std::optional<Reply> reply = call([this] { return handler_.on_open(); });
-    if (!reply) return;
-    send(std::move(*reply));
-    if (!close_) do_read();
+    queue_call(Call{true, {}});
+    maybe_read();
   }
 
-  // Runs a handler call; an exception ends the run with kHandler.
-  template <class F>
-  std::optional<Reply> call(F f) {
+  // --- Handler calls, on the caller's thread ------------------------------------------------
+
+  void queue_call(Call call) {
+    ++calls_pending_;
+    calls_.push(std::move(call));
+  }
+
+  // On the caller's thread: runs the call and posts its Reply to the I/O thread. An exception
+  // ends the run with kHandler.
+  void handle(Call call) {
+    std::optional<Reply> reply;
+    Status error;
     try {
-      return f();
+      reply = call.open ? handler_.on_open() : handler_.on_frame(std::move(call.in));
     } catch (const std::exception& e) {
-      finish(Status::internal(std::string("the client handler threw: ") + e.what()),
-             ClientFailure::kHandler);
+      error = Status::internal(std::string("the client handler threw: ") + e.what());
     } catch (...) {
-      finish(Status::internal("the client handler threw"), ClientFailure::kHandler);
+      error = Status::internal("the client handler threw");
     }
-    return std::nullopt;
+    asio::post(ioc_, [this, reply = std::move(reply), error = std::move(error)]() mutable {
+      --calls_pending_;
+      if (!reply) return finish(std::move(error), ClientFailure::kHandler);
+      if (result_) return;
+      if (read_error_) {
+        // The connection ended behind the frames the handler still had: a handler that closes
+        // had finished its session; else, once it has had them all, the end is an error.
+        if (reply->close) return finish(Status::ok(), ClientFailure::kNone);
+        if (calls_pending_ == 0) on_read_error(*read_error_);
+        return;
+      }
+      send(std::move(*reply));
+      maybe_read();
+    });
   }
 
   void send(Reply reply) {
@@ -273,25 +364,42 @@ class Client {
     do_write();
   }
 
-  void do_read() {
+  // Reads while the handler holds fewer than kFramesAhead frames, until the handler closes.
+  void maybe_read() {
+    if (reading_ || close_ || result_ || read_error_ || calls_pending_ >= kFramesAhead) return;
     reading_ = true;
     ws_.async_read(buffer_, [this](error_code ec, size_t n) { on_read(ec, n); });
   }
 
   void on_read(error_code ec, size_t bytes) {
     reading_ = false;
-    if (ec) return on_read_error(ec);
+    // A read still pending when the closing handshake began ends with it; on_close() reports.
+    if (ec && closing_) return;
+    if (ec) {
+      // The frames that came before the end are handled first: the server closes right after
+      // its last message, and the handler may be ending the session itself.
+      if (calls_pending_ > 0) {
+        read_error_ = ec;
+        return;
+      }
+      return on_read_error(ec);
+    }
     if (!ws_.got_binary()) {
       return finish(Status::corruption("the server sent a text frame"), ClientFailure::kProtocol);
     }
     st_.bytes_received += bytes;
     st_.frames_received++;
-    std::string frame = beast::buffers_to_string(buffer_.data());
+    Incoming in{beast::buffers_to_string(buffer_.data()), nullptr};
     buffer_.clear();
-    std::optional<Reply> reply = call([&] { return handler_.on_frame(frame); });
-    if (!reply) return;
-    send(std::move(*reply));
-    if (!close_) do_read();
+    if (close_ || result_) return;  // the handler has ended the session
+    try {
+      handler_.decode(in);
+    } catch (...) {
+      return finish(Status::internal("the client handler threw while decoding"),
+                    ClientFailure::kHandler);
+    }
+    queue_call(Call{false, std::move(in)});
+    maybe_read();
   }
 
   void on_read_error(error_code ec) {
@@ -337,6 +445,9 @@ class Client {
   websocket::response_type response_;
   beast::flat_buffer buffer_;
   std::deque<Frame> queue_;  // front() is being written while writing_
+  CallQueue calls_;
+  size_t calls_pending_ = 0;  // handler calls queued or running (I/O thread only)
+  std::optional<error_code> read_error_;  // how reading ended while calls were pending
   bool reading_ = false, writing_ = false, closing_ = false;
   std::optional<websocket::close_reason> close_;  // close once the queue is sent
   std::optional<Status> result_;

@@ -1,6 +1,7 @@
 // run_client: one WebSocket (ws:// or wss://) connection driven by a ClientHandler
-// (shared/net/handler.h) on the calling thread. The client program is single-threaded: run_client
-// runs its own I/O loop and returns when the connection ends.
+// (shared/net/handler.h): the handler's calls run on the calling thread, the connection's I/O
+// (and the handler's decode) on a thread run_client starts and joins before it returns, when
+// the connection ends.
 //
 // Errors come back as one Status each, in English (callers translate them):
 //   Code::kInvalidArgument  the URL is not ws://host[:port][/path] or wss://... (key err.usage)

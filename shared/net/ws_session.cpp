@@ -5,9 +5,10 @@
 // to the strand.
 //
 // Life of a connection: TLS handshake (wss) -> HTTP upgrade request (404 for another path) ->
-// WebSocket accept -> on_open -> { read a frame -> on_frame -> send the Reply } ... -> close ->
-// on_close. The handshake phase runs under a TCP deadline; after it the WebSocket timers
-// (handshake, idle with pings) take over.
+// WebSocket accept -> on_open -> { read a frame -> decode (on the strand) -> on_frame -> send the
+// Reply } ... -> close -> on_close. The next frame is read and decoded while the database thread
+// works on the one before, one frame ahead at most. The handshake phase runs under a TCP
+// deadline; after it the WebSocket timers (handshake, idle with pings) take over.
 #include <algorithm>
 #include <deque>
 #include <string>
@@ -41,6 +42,8 @@ using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 constexpr size_t kMaxRequestHeader = 8 * 1024;
 constexpr size_t kKeepReadBuffer = 64 * 1024;  // shrink the read buffer after bigger frames
+// Received frames a connection holds at most: the one the handler works on and one read ahead.
+constexpr size_t kFramesAhead = 2;
 
 std::string describe_peer(const tcp::socket& socket) {
   error_code ec;
@@ -219,7 +222,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void call_handler(F call) {
     handler_pending_ = true;
     auto back = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
-    asio::post(core_->db, [self = this->shared_from_this(), call = std::move(call), back] {
+    asio::post(core_->db, [self = this->shared_from_this(), call = std::move(call),
+                           back]() mutable {
       Reply reply = self->guarded(call);
       asio::post(back, [self, reply = std::move(reply)]() mutable {
         self->on_reply(std::move(reply));
@@ -240,23 +244,37 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void on_reply(Reply reply) {
     handler_pending_ = false;
+    handler_open_ = true;  // the first reply is on_open's
     if (closing_ || finished_) return;
     for (Frame& frame : reply.frames) {
       if (frame && !enqueue(std::move(frame))) return;
     }
     if (reply.close) {
+      inbox_.clear();
       pending_close_ = PendingClose{reply.close_code, std::move(reply.close_reason)};
       if (!writing_) start_close(pending_close_->code, pending_close_->reason);
       return;
     }
+    next_frame();
     maybe_read();
+  }
+
+  // Hands the oldest decoded frame to the handler when it is free.
+  void next_frame() {
+    if (handler_pending_ || inbox_.empty() || closing_ || finished_ || pending_close_) return;
+    call_handler([in = std::move(inbox_.front())](Self& s) mutable {
+      return s.handler_->on_frame(std::move(in));
+    });
+    inbox_.pop_front();
   }
 
   // --- Reading --------------------------------------------------------------------------------
 
-  // Back-pressure: no read while a handler call is pending or the queue is over half full.
+  // Back-pressure: one frame is read and decoded ahead of the one the handler works on, no more;
+  // no read before on_open has answered, nor while the send queue is over half full.
   void maybe_read() {
-    if (reading_ || handler_pending_ || closing_ || finished_ || pending_close_) return;
+    if (reading_ || !handler_open_ || closing_ || finished_ || pending_close_) return;
+    if (inbox_.size() + (handler_pending_ ? 1 : 0) >= kFramesAhead) return;
     if (queued_bytes_ > opts_.max_queued_bytes / 2) return;
     reading_ = true;
     ws_.async_read(buffer_, bind(&Self::on_read));
@@ -274,10 +292,21 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     core_->counters.bytes_in += bytes;
     core_->counters.frames_in++;
-    std::string frame = beast::buffers_to_string(buffer_.data());
+    Incoming in{beast::buffers_to_string(buffer_.data()), nullptr};
     buffer_.clear();
     if (buffer_.capacity() > kKeepReadBuffer) buffer_.shrink_to_fit();
-    call_handler([frame = std::move(frame)](Self& s) { return s.handler_->on_frame(frame); });
+    if (closing_ || finished_ || pending_close_) return;  // the handler is done with it
+    // handler_ was set on the database thread before on_open's reply reached this strand, and is
+    // reset there only after finish(): reading it here, before finish(), is safe.
+    try {
+      handler_->decode(in);
+    } catch (...) {
+      core_->counters.handler_errors++;
+      return close_now(1011, "internal error");
+    }
+    inbox_.push_back(std::move(in));
+    next_frame();
+    maybe_read();
   }
 
   // --- Writing --------------------------------------------------------------------------------
@@ -332,6 +361,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Closes without sending what is still queued (the frame being written completes first).
   void close_now(uint16_t code, const std::string& reason) {
     if (closing_ || finished_) return;
+    inbox_.clear();
     while (queue_.size() > (writing_ ? 1u : 0u)) drop_back();
     start_close(code, reason);
   }
@@ -350,6 +380,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void finish() {
     if (finished_) return;
     finished_ = true;
+    inbox_.clear();
     while (queue_.size() > (writing_ ? 1u : 0u)) drop_back();
     if (!opened_) return;
     core_->counters.open_connections--;
@@ -378,7 +409,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::optional<http::response<http::string_body>> reject_;
   std::deque<Frame> queue_;  // front() is being written while writing_
   size_t queued_bytes_ = 0;
-  bool reading_ = false, writing_ = false, handler_pending_ = false;
+  std::deque<Incoming> inbox_;  // read and decoded, waiting for the handler
+  bool reading_ = false, writing_ = false, handler_pending_ = false, handler_open_ = false;
   bool opened_ = false, closing_ = false, finished_ = false;
   std::optional<PendingClose> pending_close_;  // close once the queue is sent
 

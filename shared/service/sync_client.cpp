@@ -17,11 +17,17 @@ class Session final : public net::ClientHandler {
  public:
   Session(sync::Replica& replica, const std::string& token,
           const std::function<void(const SyncProgress&)>& progress, SyncProgress& state)
-      : protocol_(replica, token, SystemClock::instance()), progress_(progress), state_(state) {}
+      : protocol_(replica, token, SystemClock::instance(), limits_),
+        progress_(progress),
+        state_(state) {}
 
   net::Reply on_open() override { return to_reply(protocol_.start()); }
-  net::Reply on_frame(const std::string& frame) override {
-    net::Reply r = to_reply(protocol_.on_frame(frame));
+  void decode(net::Incoming& in) const override {
+    decode_into<sync::ClientProtocol>(in, limits_);
+  }
+  net::Reply on_frame(net::Incoming in) override {
+    net::Reply r =
+        to_reply(protocol_.on_received(take_decoded<sync::ClientProtocol>(in, limits_)));
     state_.pushed = protocol_.summary().pushed;
     state_.pulled = protocol_.summary().pulled;
     if (progress_) progress_(state_);
@@ -30,6 +36,7 @@ class Session final : public net::ClientHandler {
   const sync::ClientProtocol& protocol() const { return protocol_; }
 
  private:
+  const sync::BatchLimits limits_;
   sync::ClientProtocol protocol_;
   const std::function<void(const SyncProgress&)>& progress_;
   SyncProgress& state_;

@@ -28,16 +28,21 @@ class Connection final : public net::ConnectionHandler {
   net::Reply on_open(const net::PeerInfo& peer) override {
     protocol_ = std::make_unique<sync::ServerProtocol>(state_->replica, state_->auth,
                                                        state_->guards, state_->filters,
-                                                       SystemClock::instance(), peer.address);
+                                                       SystemClock::instance(), peer.address,
+                                                       limits_);
     return {};
   }
-  net::Reply on_frame(const std::string& frame) override {
-    return to_reply(protocol_->on_frame(frame));
+  void decode(net::Incoming& in) const override {
+    decode_into<sync::ServerProtocol>(in, limits_);
+  }
+  net::Reply on_frame(net::Incoming in) override {
+    return to_reply(protocol_->on_received(take_decoded<sync::ServerProtocol>(in, limits_)));
   }
   void on_close() override { protocol_.reset(); }
 
  private:
   SyncServer::State* state_;
+  const sync::BatchLimits limits_;
   std::unique_ptr<sync::ServerProtocol> protocol_;
 };
 

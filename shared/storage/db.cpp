@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "shared/storage/checkpointer.h"
+
 namespace liaison::storage {
 
 Status sqlite_error(sqlite3* db, std::string_view context) {
@@ -150,7 +152,16 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+Db::~Db() {
+  checkpointer_.reset();
+  sqlite3_close_v2(db_);
+}
+
+void Db::checkpoint_in_background() {
+  if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(db_, path_);
+}
 
 Status Db::exec(std::string_view sql) {
   std::string copy(sql);

@@ -18,6 +18,8 @@ struct sqlite3_stmt;
 
 namespace liaison::storage {
 
+class Checkpointer;
+
 class Stmt {
  public:
   Stmt() = default;
@@ -87,12 +89,18 @@ class Db {
   Status read(const std::function<Status()>& fn);
   bool in_transaction() const;
 
+  // Leaves the WAL checkpoints of this connection's commits to a thread of their own, with
+  // its own connection to the file (checkpointer.h), so that a busy writer does not stop to
+  // copy the WAL back into the database. REQUIRES: the file is in WAL mode.
+  void checkpoint_in_background();
+
   sqlite3* handle() { return db_; }
 
  private:
-  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Db(sqlite3* db, std::string path);
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // closed before db_, which then checkpoints last
 };
 
 // A Status for the last error on db with the given context.

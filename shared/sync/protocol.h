@@ -21,6 +21,17 @@ struct ProtocolOutput {
   std::string close_reason;    // the error code, so a peer that only sees the close knows why
 };
 
+// A received frame after the first, stateless stage of a state machine's on_frame: the message
+// and, when it carries the changeset a receiver applies (a PUSH at the server, a CHANGES at the
+// device), that changeset decoded, its bytes dropped from the message. The stage reads no
+// session state, so a transport may run it on the thread that read the frame while the
+// session's database work on the frame before goes on (shared/net/handler.h). Errors wait in it
+// to be answered in turn, exactly as on_frame would have answered them.
+struct ReceivedFrame {
+  Result<wire::Message> message = Status::internal("no frame decoded");
+  Result<wire::Changeset> changeset = wire::Changeset{};
+};
+
 struct BatchLimits {
   size_t changes = 2000;                  // per PUSH or CHANGES
   size_t bytes = size_t{4} << 20;         // encoded changeset, checked by the receiver

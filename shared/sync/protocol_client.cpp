@@ -54,11 +54,24 @@ ProtocolOutput ClientProtocol::start() {
   return send(std::move(h));
 }
 
-ProtocolOutput ClientProtocol::on_frame(const std::string& frame) {
+ReceivedFrame ClientProtocol::decode(std::string_view frame, const BatchLimits& limits) {
+  wire::MessageLimits message_limits;
+  message_limits.max_frame = limits.frame;
+  ReceivedFrame r;
+  r.message = wire::decode_message(frame, message_limits);
+  if (!r.message) return r;
+  if (auto* changes = std::get_if<wire::Changes>(&r.message.value())) {
+    wire::Limits changeset_limits;
+    changeset_limits.max_bytes = limits.frame;
+    r.changeset = wire::decode(changes->changeset, changeset_limits);
+    changes->changeset = std::string();
+  }
+  return r;
+}
+
+ProtocolOutput ClientProtocol::on_received(ReceivedFrame frame) {
   if (state_ == State::kFinished) return {};
-  wire::MessageLimits limits;
-  limits.max_frame = limits_.frame;
-  Result<wire::Message> decoded = wire::decode_message(frame, limits);
+  Result<wire::Message>& decoded = frame.message;
   if (!decoded) return fail(errc::kBadMessage, decoded.status().detail());
   wire::Message& m = decoded.value();
   if (auto* e = std::get_if<wire::Error>(&m)) {
@@ -87,7 +100,7 @@ ProtocolOutput ClientProtocol::on_frame(const std::string& frame) {
     if (auto* b = std::get_if<wire::BlobStates>(&m))
       return on_blob_status(blobs_.on_download_state(*b), true);
   } else if (state_ == State::kPulling) {
-    if (auto* c = std::get_if<wire::Changes>(&m)) return on_changes(*c);
+    if (auto* c = std::get_if<wire::Changes>(&m)) return on_changes(*c, std::move(frame.changeset));
     if (std::holds_alternative<wire::PullEnd>(m)) return fetch_next();
   } else if (state_ == State::kEnding && std::holds_alternative<wire::Done>(m) &&
              !pull_end_due_) {
@@ -156,10 +169,7 @@ ProtocolOutput ClientProtocol::on_ack(const wire::Ack& m) {
   return push_more();
 }
 
-ProtocolOutput ClientProtocol::on_changes(wire::Changes& m) {
-  wire::Limits limits;
-  limits.max_bytes = limits_.frame;
-  Result<wire::Changeset> cs = wire::decode(m.changeset, limits);
+ProtocolOutput ClientProtocol::on_changes(const wire::Changes& m, Result<wire::Changeset> cs) {
   if (!cs) return fail(errc::kBadMessage, cs.status().detail());
   Result<PulledStats> st = apply_from_server(replica_, std::move(cs).value(), known_);
   if (!st) return fail(errc::kInternal, st.status().message());

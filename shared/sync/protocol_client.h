@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shared/sync/blob_transfer.h"
@@ -48,7 +49,11 @@ class ClientProtocol {
 
   // The first frame (HELLO).
   ProtocolOutput start();
-  ProtocolOutput on_frame(const std::string& frame);
+  // on_frame in its two stages: decode() reads no state and may run on any thread (with the
+  // limits this instance was given); on_received() does the rest, in the order frames arrived.
+  static ReceivedFrame decode(std::string_view frame, const BatchLimits& limits);
+  ProtocolOutput on_received(ReceivedFrame frame);
+  ProtocolOutput on_frame(std::string_view frame) { return on_received(decode(frame, limits_)); }
 
   const SyncSummary& summary() const { return summary_; }
   // Set when the session ended in an error: from the server (key = its code) or here.
@@ -62,7 +67,7 @@ class ClientProtocol {
 
   ProtocolOutput on_welcome(const wire::Welcome& m);
   ProtocolOutput on_ack(const wire::Ack& m);
-  ProtocolOutput on_changes(wire::Changes& m);
+  ProtocolOutput on_changes(const wire::Changes& m, Result<wire::Changeset> cs);
   // Sends PUSH batches until the window is full; once the feed is exhausted, what follows the
   // pushes (attachment content or PULL) goes right after them.
   ProtocolOutput push_more();

@@ -56,11 +56,25 @@ ProtocolOutput ServerProtocol::reply(Result<wire::Message> m) {
   return send(std::move(m).value());
 }
 
-ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
+ReceivedFrame ServerProtocol::decode(std::string_view frame, const BatchLimits& limits) {
+  wire::MessageLimits message_limits;
+  message_limits.max_frame = limits.frame;
+  ReceivedFrame r;
+  r.message = wire::decode_message(frame, message_limits);
+  if (!r.message) return r;
+  if (auto* push = std::get_if<wire::Push>(&r.message.value())) {
+    wire::Limits changeset_limits;
+    changeset_limits.max_bytes = limits.bytes;
+    changeset_limits.max_changes = limits.changes;
+    r.changeset = wire::decode(push->changeset, changeset_limits);
+    push->changeset = std::string();
+  }
+  return r;
+}
+
+ProtocolOutput ServerProtocol::on_received(ReceivedFrame frame) {
   if (state_ == State::kFinished) return fail(errc::kBadMessage, "message after the end");
-  wire::MessageLimits limits;
-  limits.max_frame = limits_.frame;
-  Result<wire::Message> decoded = wire::decode_message(frame, limits);
+  Result<wire::Message>& decoded = frame.message;
   if (!decoded) return fail(errc::kBadMessage, decoded.status().detail());
   wire::Message& m = decoded.value();
   if (state_ == State::kHello) {
@@ -70,7 +84,7 @@ ProtocolOutput ServerProtocol::on_frame(const std::string& frame) {
   // Revocation takes effect on the next message.
   if (!auth_.still_valid(principal_->device_id)) return fail(errc::kRevoked, "device revoked");
   if (state_ == State::kSync) {
-    if (auto* push = std::get_if<wire::Push>(&m)) return on_push(*push);
+    if (auto* push = std::get_if<wire::Push>(&m)) return on_push(*push, std::move(frame.changeset));
     if (auto* offer = std::get_if<wire::BlobOffer>(&m)) return reply(blobs_.on_offer(*offer));
     if (auto* chunk = std::get_if<wire::BlobChunk>(&m)) return reply(blobs_.on_chunk(*chunk));
     if (std::holds_alternative<wire::Pull>(m)) {
@@ -158,11 +172,7 @@ ProtocolOutput ServerProtocol::welcome(Principal device, const wire::Hello& m) {
   return send(std::move(w));
 }
 
-ProtocolOutput ServerProtocol::on_push(wire::Push& m) {
-  wire::Limits limits;
-  limits.max_bytes = limits_.bytes;
-  limits.max_changes = limits_.changes;
-  Result<wire::Changeset> cs = wire::decode(m.changeset, limits);
+ProtocolOutput ServerProtocol::on_push(const wire::Push& m, Result<wire::Changeset> cs) {
   if (!cs) {
     bool big = cs.status().code() == Code::kLimitExceeded;
     return fail(big ? errc::kTooBig : errc::kBadMessage, cs.status().detail());

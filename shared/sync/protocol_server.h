@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shared/sync/blob_transfer.h"
@@ -94,7 +95,11 @@ class ServerProtocol {
                  FilterFactory filters, Clock& clock, std::string peer_address,
                  BatchLimits limits = {});
 
-  ProtocolOutput on_frame(const std::string& frame);
+  // on_frame in its two stages: decode() reads no state and may run on any thread (with the
+  // limits this instance was given); on_received() does the rest, in the order frames arrived.
+  static ReceivedFrame decode(std::string_view frame, const BatchLimits& limits);
+  ProtocolOutput on_received(ReceivedFrame frame);
+  ProtocolOutput on_frame(std::string_view frame) { return on_received(decode(frame, limits_)); }
   // Starts the session of a device authenticated by other means (the proof of a sync bundle,
   // shared/service/bundle_hub.h) as HELLO would: the same version checks, then WELCOME or
   // ERROR. hello.token is ignored; the caller has checked the device and recorded its contact.
@@ -121,7 +126,7 @@ class ServerProtocol {
   // What follows authentication: the device's guard, filter and origin rules, its acknowledged
   // vector, and WELCOME.
   ProtocolOutput welcome(Principal device, const wire::Hello& m);
-  ProtocolOutput on_push(wire::Push& m);
+  ProtocolOutput on_push(const wire::Push& m, Result<wire::Changeset> cs);
   ProtocolOutput on_pulled(const wire::Pulled& m);
   // Fills the window of CHANGES batches the device has not confirmed.
   ProtocolOutput send_changes();

@@ -63,6 +63,7 @@ Result<std::unique_ptr<Replica>> Replica::create(const std::string& path, Replic
   std::unique_ptr<Replica> r(new Replica(std::move(db), options));
   LIAISON_RETURN_IF_ERROR(r->db_->register_flag_function("liaison_capturing", &r->capturing_));
   LIAISON_RETURN_IF_ERROR(r->db_->exec("PRAGMA journal_mode=WAL"));
+  r->db_->checkpoint_in_background();
   LIAISON_RETURN_IF_ERROR(storage::migrate(*r->db_, storage::embedded_migrations()));
   if (info.id.is_nil()) info.id = Uuid::v7(r->clock_, r->random_);
   info.created_at = r->now_iso();
@@ -104,6 +105,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& path, Options 
   if (!version.is_ok() || version.value() == 0 || !has_replica_row(*r->db_))
     return Status::invalid("err.not_a_replica", path);
   LIAISON_RETURN_IF_ERROR(r->db_->exec("PRAGMA journal_mode=WAL"));
+  r->db_->checkpoint_in_background();
   Status m = storage::migrate(*r->db_, storage::embedded_migrations());
   if (m.code() == Code::kSchemaTooNew) return m;
   if (!m.is_ok()) return Status::invalid("err.not_a_replica", fmt::format("{}: {}", path, m.detail()));

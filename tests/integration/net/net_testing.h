@@ -8,6 +8,7 @@
 //   "throw"                  throw (the server closes with 1011)
 //   "block"                  run Journal::block (on the database thread), then echo
 //   "seq:<n>"                echo; <n> must be the next number on this connection
+//   "bye"                    echo, then close normally (1000)
 //   anything else            echo
 #pragma once
 
@@ -75,7 +76,8 @@ class ScriptedHandler : public ConnectionHandler {
     return {};
   }
 
-  Reply on_frame(const std::string& frame) override {
+  Reply on_frame(Incoming in) override {
+    const std::string& frame = in.frame;
     Guard g(*this);
     j_.frames++;
     if (frame == "throw") throw std::runtime_error("scripted failure");
@@ -96,6 +98,7 @@ class ScriptedHandler : public ConnectionHandler {
       for (int i = 0; i < count; ++i) r.frames.push_back(make_frame(random_bytes(size, ++seed_)));
       return r;
     }
+    if (frame == "bye") return Reply{{make_frame(frame)}, true, 1000, "bye"};
     if (frame.rfind("seq:", 0) == 0 && std::stoi(frame.substr(4)) != next_seq_++) {
       j_.out_of_order++;
     }
@@ -133,7 +136,7 @@ class FnClient : public ClientHandler {
   std::function<Reply(const std::string&)> frame = [](const std::string&) { return Reply{}; };
 
   Reply on_open() override { return open(); }
-  Reply on_frame(const std::string& f) override { return frame(f); }
+  Reply on_frame(Incoming in) override { return frame(in.frame); }
 };
 
 inline Reply reply_with(std::string bytes) { return Reply{{make_frame(std::move(bytes))}}; }
@@ -144,7 +147,8 @@ class EchoClient : public ClientHandler {
  public:
   EchoClient(std::string tag, int rounds) : tag_(std::move(tag)), rounds_(rounds) {}
   Reply on_open() override { return reply_with(tag_ + "-0"); }
-  Reply on_frame(const std::string& f) override {
+  Reply on_frame(Incoming in) override {
+    const std::string& f = in.frame;
     if (f != tag_ + "-" + std::to_string(received_)) mismatches++;
     if (++received_ == rounds_) return close_normally();
     return reply_with(tag_ + "-" + std::to_string(received_));

@@ -174,8 +174,8 @@ class OneFrame final : public net::ClientHandler {
     r.frames.push_back(net::make_frame(frame_));
     return r;
   }
-  net::Reply on_frame(const std::string& frame) override {
-    answer = wire::decode_message(frame).is_ok() ? frame : "";
+  net::Reply on_frame(net::Incoming in) override {
+    answer = wire::decode_message(in.frame).is_ok() ? in.frame : "";
     net::Reply r;
     r.close = true;
     return r;
