@@ -1,14 +1,15 @@
 // WsServer: the WebSocket (ws:// or wss://) server that carries binary frames between clients and
 // the sync protocol. It knows nothing of the frames' meaning: each connection gets its own
-// ConnectionHandler (shared/net/handler.h), created and called only on the server's single
-// database thread, one call at a time per connection and in frame order.
+// ConnectionHandler (shared/net/handler.h), created and called on the server's single database
+// thread, one call at a time per connection and in frame order; only its decode() runs on the
+// connection's strand, one frame ahead of the call the database thread is making.
 //
 // Threads: start() runs options.io_threads I/O threads and one database thread. Each connection
 // lives on its own strand; a handler's Reply is posted back to that strand and sent from there.
 //
 // Bounds: a received message may be at most max_frame bytes (a bigger one closes that connection
-// with 1009). A connection stops reading while its handler call is pending or while more than
-// max_queued_bytes / 2 wait to be sent (back-pressure); a Reply that would take the queue over
+// with 1009). A connection stops reading while it holds a decoded frame waiting behind its
+// handler's call, or while more than max_queued_bytes / 2 wait to be sent (back-pressure); a Reply that would take the queue over
 // max_queued_bytes closes the connection with 1008 (slow peer), so a single Reply should stay
 // under max_queued_bytes / 2. A peer that stops reading is closed by the idle timeout at the
 // latest (the server pings it and gets no answer).
