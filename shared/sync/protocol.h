@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shared/sync/change_feed.h"
 #include "shared/sync/replica.h"
+#include "shared/wire/changeset.h"
 #include "shared/wire/messages.h"
 
 namespace liaison::sync {
@@ -31,6 +33,23 @@ struct ReceivedFrame {
   Result<wire::Message> message = Status::internal("no frame decoded");
   Result<wire::Changeset> changeset = wire::Changeset{};
 };
+
+// That stage for a receiver that applies the changesets of messages of type Carrier (wire::Push
+// or wire::Changes): frames of at most max_frame bytes, changesets within changeset_limits.
+template <class Carrier>
+ReceivedFrame decode_frame(std::string_view frame, size_t max_frame,
+                           const wire::Limits& changeset_limits) {
+  wire::MessageLimits message_limits;
+  message_limits.max_frame = max_frame;
+  ReceivedFrame r;
+  r.message = wire::decode_message(frame, message_limits);
+  if (!r.message) return r;
+  if (auto* carrier = std::get_if<Carrier>(&r.message.value())) {
+    r.changeset = wire::decode(carrier->changeset, changeset_limits);
+    carrier->changeset = std::string();
+  }
+  return r;
+}
 
 struct BatchLimits {
   size_t changes = 2000;                  // per PUSH or CHANGES

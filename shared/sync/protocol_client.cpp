@@ -55,18 +55,9 @@ ProtocolOutput ClientProtocol::start() {
 }
 
 ReceivedFrame ClientProtocol::decode(std::string_view frame, const BatchLimits& limits) {
-  wire::MessageLimits message_limits;
-  message_limits.max_frame = limits.frame;
-  ReceivedFrame r;
-  r.message = wire::decode_message(frame, message_limits);
-  if (!r.message) return r;
-  if (auto* changes = std::get_if<wire::Changes>(&r.message.value())) {
-    wire::Limits changeset_limits;
-    changeset_limits.max_bytes = limits.frame;
-    r.changeset = wire::decode(changes->changeset, changeset_limits);
-    changes->changeset = std::string();
-  }
-  return r;
+  wire::Limits changeset_limits;
+  changeset_limits.max_bytes = limits.frame;
+  return decode_frame<wire::Changes>(frame, limits.frame, changeset_limits);
 }
 
 ProtocolOutput ClientProtocol::on_received(ReceivedFrame frame) {

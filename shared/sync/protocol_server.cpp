@@ -57,19 +57,10 @@ ProtocolOutput ServerProtocol::reply(Result<wire::Message> m) {
 }
 
 ReceivedFrame ServerProtocol::decode(std::string_view frame, const BatchLimits& limits) {
-  wire::MessageLimits message_limits;
-  message_limits.max_frame = limits.frame;
-  ReceivedFrame r;
-  r.message = wire::decode_message(frame, message_limits);
-  if (!r.message) return r;
-  if (auto* push = std::get_if<wire::Push>(&r.message.value())) {
-    wire::Limits changeset_limits;
-    changeset_limits.max_bytes = limits.bytes;
-    changeset_limits.max_changes = limits.changes;
-    r.changeset = wire::decode(push->changeset, changeset_limits);
-    push->changeset = std::string();
-  }
-  return r;
+  wire::Limits changeset_limits;
+  changeset_limits.max_bytes = limits.bytes;
+  changeset_limits.max_changes = limits.changes;
+  return decode_frame<wire::Push>(frame, limits.frame, changeset_limits);
 }
 
 ProtocolOutput ServerProtocol::on_received(ReceivedFrame frame) {
