@@ -59,7 +59,7 @@ SANITIZED_ARGS=(-DCMAKE_CXX_COMPILER=clang++-14 -DLIAISON_WERROR=ON
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DLIAISON_SANITIZE=address,undefined
   -DLIAISON_FUZZ=ON -DLIAISON_BUILD_TESTS=ON -DLIAISON_BUILD_TOOLS=OFF)
 # The unit suites of the libraries the sanitized build covers (shared/util, storage, wire, sync).
-SANITIZED_TESTS="unit_util unit_storage unit_wire unit_sync"
+SANITIZED_TESTS="unit_util unit_storage unit_checkpointer unit_wire unit_sync"
 
 # Readable reports: symbolized stacks, and every sanitizer finding fails its program.
 sanitizer_env() {

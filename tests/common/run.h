@@ -1,6 +1,6 @@
-// Test helpers for running the real programs: a temporary directory that removes itself, and
-// run(), which starts a program in a directory with posix_spawn and returns its exit status,
-// stdout and stderr. Header-only (tests/common is an INTERFACE target). Not thread-safe.
+// Test helpers for running the real programs: run(), which starts a program in a directory with
+// posix_spawn and returns its exit status, stdout and stderr, and Background. The temporary
+// directory the tests run them in is TempDir (tests/common/temp_dir.h). Not thread-safe.
 #pragma once
 
 #include <fcntl.h>
@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "tests/common/temp_dir.h"
 
 extern char** environ;
 
@@ -26,27 +26,6 @@ namespace liaison::test {
 struct RunResult {
   int exit_code = -1;  // -1: could not start, or killed (signal or deadline)
   std::string out, err;
-};
-
-// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "liaison-it-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
 };
 
 namespace detail {
