@@ -12,12 +12,9 @@
 #pragma once
 
 #include <condition_variable>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include "shared/util/status.h"
 
 struct sqlite3;
 
