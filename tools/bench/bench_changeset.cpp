@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
     apply.push_back(static_cast<double>(opt.records) / seconds_of([&] {
       auto decoded = wire::decode(bytes);
       check(decoded.is_ok() ? Status{} : decoded.status(), "decode");
-      auto st = district->apply(*decoded);
+      auto st = district->apply(std::move(decoded).value());
       check(st.is_ok() ? Status{} : st.status(), "apply");
     }));
 
@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     std::string edit_bytes = wire::encode(*edits);
     conflict.push_back(static_cast<double>(opt.edits) / seconds_of([&] {
       auto decoded = wire::decode(edit_bytes);
-      auto st = district->apply(*decoded);
+      auto st = district->apply(std::move(decoded).value());
       check(st.is_ok() ? Status{} : st.status(), "apply edits");
       conflicts_logged = st->conflicts;
     }));
