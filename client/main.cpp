@@ -30,14 +30,5 @@ void add_commands(cli::Program& program) {
 }  // namespace liaison::client
 
 int main(int argc, char** argv) {
-  const liaison::cli::ProgramSpec& spec = liaison::client::program_spec();
-  liaison::cli::Program program(spec.name, spec.db_env, spec.db_file, argc, argv);
-  try {
-    spec.add_commands(program);
-    return program.run(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return program.usage_error(e);
-  } catch (const std::exception& e) {
-    return program.crash(e);
-  }
+  return liaison::cli::program_main(liaison::client::program_spec(), argc, argv);
 }

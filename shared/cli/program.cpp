@@ -105,6 +105,28 @@ int Program::crash(const std::exception& error) {
   return 1;
 }
 
+namespace {
+
+// Adds spec's commands to program and runs argv with it: a usage error or an exception ends in
+// the program's own message and exit status.
+int run_spec(const ProgramSpec& spec, Program& program, int argc, const char* const* argv) {
+  try {
+    spec.add_commands(program);
+    return program.run(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return program.usage_error(e);
+  } catch (const std::exception& e) {
+    return program.crash(e);
+  }
+}
+
+}  // namespace
+
+int program_main(const ProgramSpec& spec, int argc, const char* const* argv) {
+  Program program(spec.name, spec.db_env, spec.db_file, argc, argv);
+  return run_spec(spec, program, argc, argv);
+}
+
 Captured run_captured(const ProgramSpec& spec, const std::vector<std::string>& args,
                       sync::Replica* replica, Context::ProgressSink progress) {
   std::vector<const char*> argv{spec.name.c_str()};
@@ -116,14 +138,7 @@ Captured run_captured(const ProgramSpec& spec, const std::vector<std::string>& a
   program.redirect(out, err);
   program.lend_replica(replica);
   program.set_progress_sink(std::move(progress));
-  try {
-    spec.add_commands(program);
-    result.exit = program.run(argc, argv.data());
-  } catch (const CLI::ParseError& e) {
-    result.exit = program.usage_error(e);
-  } catch (const std::exception& e) {
-    result.exit = program.crash(e);
-  }
+  result.exit = run_spec(spec, program, argc, argv.data());
   result.code = program.last_code();
   result.out = out.str();
   result.err = err.str();

@@ -124,6 +124,9 @@ struct ProgramSpec {
   std::function<void(Program&)> add_commands;
 };
 
+// A program's main(): spec's program run on the process's command line, its exit status.
+int program_main(const ProgramSpec& spec, int argc, const char* const* argv);
+
 // What an in-process run printed and how it ended.
 struct Captured {
   int exit = 0;
